@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { AuthnGuard } from './auth/authn.guard';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AppConfig } from './config/app-config';
+import { KrishivConfigModule } from './config/config.module';
+import { EngineModule } from './engine/engine.module';
+import { GrpcModule } from './grpc/grpc.module';
+import { HealthModule } from './health/health.module';
+import { loggerOptions } from './common/logger-options';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueryModule } from './query/query.module';
+import { RolesGuard } from './roles/roles.guard';
+
+@Module({})
+export class AppModule {
+  public static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        KrishivConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        MetricsModule,
+        GrpcModule,
+        HealthModule,
+        EngineModule,
+        AuthModule,
+        QueryModule,
+      ],
+      providers: [
+        // One guard chain for REST and gRPC, in this order: who are you, then may you.
+        { provide: APP_GUARD, useClass: AuthnGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

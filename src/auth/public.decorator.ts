@@ -1,0 +1,6 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const IS_PUBLIC_KEY = 'krishiv:isPublic';
+
+/** The only opt-out from authentication: health, metrics and documentation. */
+export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);

@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AuthService } from './auth/auth.service';
+import { DevTokenWriter } from './auth/dev-token.writer';
+import { AppConfig } from './config/app-config';
+import { grpcOptions, hostPort } from './grpc/grpc-options.factory';
+import { GrpcHealthService } from './grpc/grpc-health.service';
+import { LifecycleService } from './health/lifecycle.service';
+import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi';
+
+export const HTTP_BODY_LIMIT = 2 * 1024 * 1024;
+
+/** Starts REST and gRPC in one process, behind one guard chain and one exception filter. */
+export async function startCoordinator(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: HTTP_BODY_LIMIT,
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  const logger = new NestLogger('Coordinator');
+
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      {
+        transport: 'http',
+        operation: `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const document = buildOpenApiDocument(app, config);
+  fastify.get('/api/openapi.json', async () => document);
+
+  // Without inheritAppConfig the gRPC server would run with no guards and no filter at all.
+  app.connectMicroservice<MicroserviceOptions>(grpcOptions(config, app.get(GrpcHealthService)), {
+    inheritAppConfig: true,
+  });
+
+  try {
+    await app.init();
+    await app.startAllMicroservices();
+    await app.listen(config.http.port, config.http.host);
+  } catch (err) {
+    logger.error(`could not start: ${(err as Error).message}`);
+    await app.close().catch(() => undefined);
+    process.exit(1);
+  }
+
+  app.get(LifecycleService).markStarted();
+  installSignalHandlers(app, config, logger);
+  logger.log(postureBanner(app, config));
+  if (config.generateDevToken) {
+    const path = app.get(DevTokenWriter).path;
+    logger.log(
+      `no credentials configured: generated a development service token in ${path} (mode 0600). ` +
+        `Use it with: export KRISHIV_COORDINATOR_BEARER_TOKEN="$(cat ${path})"; the krishiv CLI on this machine reads it by itself`,
+    );
+  }
+  return app;
+}
+
+function postureBanner(app: NestFastifyApplication, config: AppConfig): string {
+  const auth = app.get(AuthService);
+  const oidc = config.oidc;
+  const host = (url?: string) => (url ? new URL(url).host : undefined);
+  const parts = [
+    `coordinator started: http${config.tls ? 's' : ''}://${hostPort(config.http)}`,
+    `grpc=${hostPort(config.grpc)}`,
+    `production=${config.production ? 'on' : 'off'}`,
+    `auth=${auth.enabledMethods().join('+') || 'none'}`,
+    oidc ? `issuer=${oidc.issuer ?? 'unchecked'} jwksHost=${host(oidc.jwksUri) ?? `${host(oidc.issuer)} (discovered)`}` : 'oidc=off',
+    oidc ? `audience=${oidc.audiences.join('|') || 'unchecked'} roleClaims=${oidc.roleClaims.join('|')}` : '',
+    `tls=${config.tls ? (config.tls.ca ? 'on+client-certs' : 'on') : 'off'}`,
+    `dataDir=${config.dataDir}`,
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+function installSignalHandlers(app: NestFastifyApplication, config: AppConfig, logger: NestLogger): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received`);
+    if (closing) return;
+    closing = true;
+    const force = setTimeout(() => {
+      logger.warn(`shutdown grace of ${config.shutdownGraceMs} ms expired; exiting`);
+      process.exit(0);
+    }, config.shutdownGraceMs);
+    force.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        logger.error(`error during shutdown: ${err.message}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

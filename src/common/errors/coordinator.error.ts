@@ -1,0 +1,79 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Role } from '../../auth/principal';
+
+/**
+ * Every error a caller may see. Each names its HTTP status and gRPC code once, so the two
+ * transports always agree (CONTRACT §5).
+ */
+export class CoordinatorError extends Error {
+  constructor(
+    public readonly httpStatus: number,
+    public readonly grpcCode: GrpcStatus,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidArgumentError extends CoordinatorError {
+  constructor(message: string) {
+    super(400, GrpcStatus.INVALID_ARGUMENT, message);
+  }
+}
+
+/** No, malformed, invalid or expired credentials. */
+export class UnauthenticatedError extends CoordinatorError {
+  constructor(
+    message: string,
+    /** False when the caller sent no credentials at all (RFC 6750 §3.1: then no `error=`). */
+    public readonly credentialsPresent = true,
+  ) {
+    super(401, GrpcStatus.UNAUTHENTICATED, message);
+  }
+}
+
+export class PermissionDeniedError extends CoordinatorError {
+  constructor(
+    message: string,
+    public readonly requiredRole: Role | null,
+  ) {
+    super(403, GrpcStatus.PERMISSION_DENIED, message);
+  }
+}
+
+export class NotFoundError extends CoordinatorError {
+  constructor(message: string) {
+    super(404, GrpcStatus.NOT_FOUND, message);
+  }
+}
+
+export class FailedPreconditionError extends CoordinatorError {
+  constructor(message: string) {
+    super(409, GrpcStatus.FAILED_PRECONDITION, message);
+  }
+}
+
+export class AlreadyExistsError extends CoordinatorError {
+  constructor(message: string) {
+    super(409, GrpcStatus.ALREADY_EXISTS, message);
+  }
+}
+
+export class PayloadTooLargeError extends CoordinatorError {
+  constructor(message: string) {
+    super(413, GrpcStatus.RESOURCE_EXHAUSTED, message);
+  }
+}
+
+export class DeadlineExceededError extends CoordinatorError {
+  constructor(message: string) {
+    super(504, GrpcStatus.DEADLINE_EXCEEDED, message);
+  }
+}
+
+export class UnavailableError extends CoordinatorError {
+  constructor(message: string) {
+    super(503, GrpcStatus.UNAVAILABLE, message);
+  }
+}

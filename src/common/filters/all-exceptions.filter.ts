@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { throwError } from 'rxjs';
+import { CoordinatorError, PermissionDeniedError, UnauthenticatedError } from '../errors/coordinator.error';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  requiredRole?: string;
+  reference?: string;
+}
+
+const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
+  400: GrpcStatus.INVALID_ARGUMENT,
+  401: GrpcStatus.UNAUTHENTICATED,
+  403: GrpcStatus.PERMISSION_DENIED,
+  404: GrpcStatus.NOT_FOUND,
+  409: GrpcStatus.FAILED_PRECONDITION,
+  413: GrpcStatus.RESOURCE_EXHAUSTED,
+  429: GrpcStatus.RESOURCE_EXHAUSTED,
+  501: GrpcStatus.UNIMPLEMENTED,
+  503: GrpcStatus.UNAVAILABLE,
+  504: GrpcStatus.DEADLINE_EXCEEDED,
+};
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  507: 'Insufficient Storage',
+};
+
+/**
+ * The one exception filter for both transports (CONTRACT §5): typed coordinator errors and Nest
+ * HTTP exceptions keep their meaning; anything else is a 500 / INTERNAL whose body carries only
+ * a reference that the log line repeats with the details.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  public catch(exception: unknown, host: ArgumentsHost) {
+    const { body, grpcCode } = this.describe(exception);
+    if (host.getType() === 'rpc') {
+      return throwError(() => ({ code: grpcCode, message: body.message, details: body.message }));
+    }
+    const { httpAdapter } = this.adapterHost;
+    const response = host.switchToHttp().getResponse();
+    const header = this.wwwAuthenticate(exception);
+    if (header) httpAdapter.setHeader(response, 'WWW-Authenticate', header);
+    httpAdapter.reply(response, body, body.statusCode);
+  }
+
+  private describe(exception: unknown): { body: ErrorBody; grpcCode: GrpcStatus } {
+    if (exception instanceof CoordinatorError) {
+      const body: ErrorBody = {
+        statusCode: exception.httpStatus,
+        error: REASONS[exception.httpStatus] ?? 'Error',
+        message: exception.message,
+      };
+      if (exception instanceof PermissionDeniedError && exception.requiredRole) {
+        body.requiredRole = exception.requiredRole;
+      }
+      return { body, grpcCode: exception.grpcCode };
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+      const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
+      return {
+        body: { statusCode: status, error: REASONS[status] ?? 'Error', message },
+        grpcCode: HTTP_TO_GRPC[status] ?? GrpcStatus.UNKNOWN,
+      };
+    }
+    const reference = randomUUID();
+    this.logger.error(
+      { reference, err: exception },
+      `unhandled error ${reference}: ${exception instanceof Error ? exception.message : String(exception)}`,
+    );
+    return {
+      body: {
+        statusCode: 500,
+        error: REASONS[500],
+        message: `internal error; reference ${reference}`,
+        reference,
+      },
+      grpcCode: GrpcStatus.INTERNAL,
+    };
+  }
+
+  /** RFC 6750 §3: no `error=` when the request carried no credentials at all. */
+  private wwwAuthenticate(exception: unknown): string | undefined {
+    if (exception instanceof UnauthenticatedError) {
+      if (!exception.credentialsPresent) return 'Bearer realm="krishiv"';
+      const description = exception.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+      return `Bearer realm="krishiv", error="invalid_token", error_description="${description}"`;
+    }
+    if (exception instanceof PermissionDeniedError) {
+      return 'Bearer realm="krishiv", error="insufficient_scope"';
+    }
+    return undefined;
+  }
+}

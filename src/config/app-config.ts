@@ -1,0 +1,62 @@
+import { Role } from '../auth/principal';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface OidcConfig {
+  issuer?: string;
+  jwksUri?: string;
+  audiences: string[];
+  refreshSecs: number;
+  cooldownSecs: number;
+  fetchTimeoutMs: number;
+  roleClaims: string[];
+  roleMap: Record<string, Role>;
+  algorithms: string[];
+  clockSkewSecs: number;
+}
+
+export interface ServiceTokenSources {
+  /** Tokens given inline through the environment. */
+  inline: string[];
+  /** `KRISHIV_COORDINATOR_BEARER_TOKEN_FILE` / `..._TOKENS_FILE`, re-read on reload. */
+  files: string[];
+  reloadIntervalSecs: number;
+}
+
+export interface UiTokenSource {
+  inline?: string;
+  file?: string;
+  role: Role;
+}
+
+export interface TlsConfig {
+  cert: Buffer;
+  key: Buffer;
+  ca?: Buffer;
+}
+
+/** The coordinator's whole configuration, validated once at start-up. */
+export interface AppConfig {
+  production: boolean;
+  http: ListenAddress;
+  grpc: ListenAddress;
+  /** `null` when the PostgreSQL wire listener is off. */
+  pg: ListenAddress | null;
+  /** `null` when OIDC is not configured. */
+  oidc: OidcConfig | null;
+  serviceTokens: ServiceTokenSources;
+  uiToken: UiTokenSource | null;
+  allowAnonymous: boolean;
+  /** True when no credential source is configured, so a development token is generated. */
+  generateDevToken: boolean;
+  tls: TlsConfig | null;
+  dataDir: string;
+  query: { maxRows: number; timeoutMs: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  shutdownGraceMs: number;
+  apiDocs: boolean;
+  grpcReflection: boolean;
+}

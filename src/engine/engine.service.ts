@@ -1,0 +1,79 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { AppConfigService } from '../config/app-config.service';
+
+const MAX_IDLE_CONNECTIONS = 8;
+
+/** Quote a string as a SQL literal. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The embedded DuckDB engine: one persistent database under the data dir, sandboxed before any
+ * caller reaches it. Files are reachable only under `<dataDir>/files`, so the metadata, the dev
+ * token and the database file itself stay out of reach of SQL; configuration is locked and no
+ * extension can be installed or loaded.
+ */
+@Injectable()
+export class EngineService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(EngineService.name);
+  private instance: DuckDBInstance | undefined;
+  private readonly idle: DuckDBConnection[] = [];
+  private opened = false;
+
+  constructor(private readonly config: AppConfigService) {}
+
+  public get filesDir(): string {
+    return join(this.config.get('dataDir'), 'files');
+  }
+
+  public get ready(): boolean {
+    return this.opened;
+  }
+
+  public async onModuleInit(): Promise<void> {
+    const dataDir = this.config.get('dataDir');
+    await mkdir(this.filesDir, { recursive: true, mode: 0o700 });
+    this.instance = await DuckDBInstance.create(join(dataDir, 'engine.duckdb'), {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+      allow_unsigned_extensions: 'false',
+      allow_persistent_secrets: 'false',
+    });
+    const setup = await this.instance.connect();
+    // Order matters: allowed paths first, then lock external access, then lock configuration.
+    await setup.run(`SET temp_directory = ${literal(join(dataDir, 'engine.tmp'))}`);
+    await setup.run(`SET allowed_directories = [${literal(`${this.filesDir}/`)}]`);
+    await setup.run('SET enable_external_access = false');
+    await setup.run('SET lock_configuration = true');
+    this.idle.push(setup);
+    this.opened = true;
+    this.logger.log(`engine open at ${join(dataDir, 'engine.duckdb')}; files under ${this.filesDir}`);
+  }
+
+  public onApplicationShutdown(): void {
+    this.opened = false;
+    for (const connection of this.idle.splice(0)) connection.closeSync();
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+
+  /** Runs `work` on a connection of its own; the connection is reused unless `work` fails. */
+  public async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (!this.instance) throw new Error('engine is not open');
+    const connection = this.idle.pop() ?? (await this.instance.connect());
+    let healthy = false;
+    try {
+      const result = await work(connection);
+      healthy = true;
+      return result;
+    } finally {
+      if (healthy && this.opened && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+      else connection.closeSync();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { StatementType } from '@duckdb/node-api';
+import { Action } from '../roles/permissions';
+
+export type StatementClass =
+  | { kind: 'allowed'; action: Extract<Action, 'query:read' | 'query:write'>; name: string }
+  | { kind: 'refused'; name: string; reason: string };
+
+const READ = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN, StatementType.RELATION]);
+
+const WRITE = new Set<StatementType>([
+  StatementType.INSERT,
+  StatementType.UPDATE,
+  StatementType.DELETE,
+  StatementType.MERGE_INTO,
+  StatementType.CREATE,
+  StatementType.CREATE_FUNC,
+  StatementType.DROP,
+  StatementType.ALTER,
+  StatementType.COPY,
+  StatementType.ANALYZE,
+  StatementType.VACUUM,
+  StatementType.CALL,
+]);
+
+const REFUSED: Partial<Record<StatementType, string>> = {
+  [StatementType.ATTACH]: 'the engine serves only its own database',
+  [StatementType.DETACH]: 'the engine serves only its own database',
+  [StatementType.LOAD]: 'extensions are fixed by the coordinator (INSTALL/LOAD)',
+  [StatementType.EXTENSION]: 'extensions are fixed by the coordinator',
+  [StatementType.UPDATE_EXTENSIONS]: 'extensions are fixed by the coordinator',
+  [StatementType.SET]: 'engine settings are locked (SET/RESET)',
+  [StatementType.VARIABLE_SET]: 'session variables do not survive between requests',
+  [StatementType.PRAGMA]: 'PRAGMA can change engine settings; use the pragma_* table functions to read',
+  [StatementType.EXPORT]: 'EXPORT DATABASE is not available through the API',
+  [StatementType.COPY_DATABASE]: 'COPY FROM DATABASE is not available through the API',
+  [StatementType.TRANSACTION]: 'each request already runs as one transaction; remove BEGIN/COMMIT/ROLLBACK',
+  [StatementType.PREPARE]: 'prepared statements do not survive between requests',
+  [StatementType.EXECUTE]: 'prepared statements do not survive between requests',
+};
+
+/**
+ * Classifies one statement by the type DuckDB's own parser and binder gave it (never by
+ * matching text). Unknown types are refused: deny by default.
+ */
+export function classifyStatement(type: StatementType): StatementClass {
+  const name = StatementType[type] ?? `type ${type}`;
+  if (READ.has(type)) return { kind: 'allowed', action: 'query:read', name };
+  if (WRITE.has(type)) return { kind: 'allowed', action: 'query:write', name };
+  return { kind: 'refused', name, reason: REFUSED[type] ?? 'this kind of statement is not supported' };
+}

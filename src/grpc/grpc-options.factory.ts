@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { GrpcOptions, Transport } from '@nestjs/microservices';
+import { AppConfig } from '../config/app-config';
+import { GrpcHealthService } from './grpc-health.service';
+
+export const PROTO_ROOT = join(__dirname, '..', '..', 'proto');
+export const PROTO_FILES = ['auth.proto', 'query.proto'].map((f) => `krishiv/coordinator/v1/${f}`);
+
+/** Loader options shared by the server and the client, so both see the same field shapes. */
+export const PROTO_LOADER_OPTIONS = {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+export function hostPort(address: { host: string; port: number }): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+export function grpcOptions(config: AppConfig, health: GrpcHealthService): GrpcOptions {
+  const tls = config.tls;
+  const credentials = tls
+    ? ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined)
+    : ServerCredentials.createInsecure();
+  return {
+    transport: Transport.GRPC,
+    options: {
+      package: 'krishiv.coordinator.v1',
+      protoPath: PROTO_FILES,
+      url: hostPort(config.grpc),
+      credentials,
+      loader: PROTO_LOADER_OPTIONS,
+      gracefulShutdown: true,
+      maxReceiveMessageLength: 16 * 1024 * 1024,
+      onLoadPackageDefinition: (pkg, server) => {
+        health.implementation.addToServer(server);
+        if (config.grpcReflection) new ReflectionService(pkg).addToServer(server);
+      },
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics, on a registry of this app's own (tests run several apps per process). */
+@Injectable()
+export class MetricsService {
+  public readonly registry = new Registry();
+
+  public readonly authDecisions = new Counter({
+    name: 'krishiv_auth_decisions_total',
+    help: 'Authentication and authorization decisions by method and result',
+    labelNames: ['method', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  public readonly jwksFetches = new Counter({
+    name: 'krishiv_jwks_fetches_total',
+    help: 'JWKS fetches by trigger and result',
+    labelNames: ['trigger', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  public readonly jwksKeys = new Gauge({
+    name: 'krishiv_jwks_keys',
+    help: 'Signing keys currently cached from the JWKS',
+    registers: [this.registry],
+  });
+
+  public readonly jwksLastSuccess = new Gauge({
+    name: 'krishiv_jwks_last_success_timestamp_seconds',
+    help: 'When the JWKS was last fetched successfully',
+    registers: [this.registry],
+  });
+
+  public readonly requestDuration = new Histogram({
+    name: 'krishiv_request_duration_seconds',
+    help: 'Request latency by transport, operation and outcome',
+    labelNames: ['transport', 'operation', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  public readonly queries = new Counter({
+    name: 'krishiv_queries_total',
+    help: 'SQL queries by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'krishiv_process_' });
+  }
+}
