@@ -1,5 +1,5 @@
 /** Unit specs sit beside the code; end-to-end specs in test/ start the built coordinator. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   projects: [

@@ -1,0 +1,48 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc-options.factory';
+
+export type GrpcOutcome = { code: grpc.status; message: string; response?: any };
+
+const definition = protoLoader.loadSync(PROTO_FILES, PROTO_LOADER_OPTIONS);
+const pkg = grpc.loadPackageDefinition(definition) as any;
+export const services = pkg.krishiv.coordinator.v1;
+
+const clients = new Map<string, grpc.Client>();
+
+function client(address: string, service: string): any {
+  const key = `${address}/${service}`;
+  let c = clients.get(key);
+  if (!c) {
+    c = new services[service](address, grpc.credentials.createInsecure());
+    clients.set(key, c as grpc.Client);
+  }
+  return c;
+}
+
+/** One unary call; resolves with the status code instead of throwing. */
+export function callGrpc(
+  address: string,
+  service: string,
+  method: string,
+  request: object,
+  token?: string,
+  rawAuthorization?: string,
+): Promise<GrpcOutcome> {
+  const metadata = new grpc.Metadata();
+  if (rawAuthorization !== undefined) metadata.set('authorization', rawAuthorization);
+  else if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+  const c = client(address, service);
+  const name = method.charAt(0).toLowerCase() + method.slice(1);
+  return new Promise((resolve) => {
+    c[name](request, metadata, { deadline: Date.now() + 20_000 }, (err: grpc.ServiceError | null, response: any) => {
+      if (err) resolve({ code: err.code, message: err.details ?? err.message });
+      else resolve({ code: grpc.status.OK, message: '', response });
+    });
+  });
+}
+
+export function closeGrpcClients(): void {
+  for (const c of clients.values()) c.close();
+  clients.clear();
+}
