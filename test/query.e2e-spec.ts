@@ -26,7 +26,7 @@ describe('query API on the development token', () => {
   it('answers SELECT 42 over REST with typed JSON values', async () => {
     const response = await query({ sql: "SELECT 42 AS answer, 9007199254740993::BIGINT AS big, DATE '2024-01-02' AS d" });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body: any = await response.json();
     expect(body.columns).toEqual([
       { name: 'answer', type: 'INTEGER' },
       { name: 'big', type: 'BIGINT' },
