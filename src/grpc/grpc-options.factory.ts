@@ -1,22 +1,9 @@
-import { join } from 'node:path';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config';
 import { GrpcHealthService } from './grpc-health.service';
-
-export const PROTO_ROOT = join(__dirname, '..', '..', 'proto');
-export const PROTO_FILES = ['auth.proto', 'query.proto'].map((f) => `krishiv/coordinator/v1/${f}`);
-
-/** Loader options shared by the server and the client, so both see the same field shapes. */
-export const PROTO_LOADER_OPTIONS = {
-  keepCase: false,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [PROTO_ROOT],
-};
+import { PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto';
 
 export function hostPort(address: { host: string; port: number }): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc-options.factory';
+import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../../src/grpc/proto';
 
 export type GrpcOutcome = { code: grpc.status; message: string; response?: any };
 
