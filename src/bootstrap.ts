@@ -82,15 +82,23 @@ function postureBanner(app: NestFastifyApplication, config: AppConfig): string {
     `grpc=${hostPort(config.grpc)}`,
     `production=${config.production ? 'on' : 'off'}`,
     `auth=${auth.enabledMethods().join('+') || 'none'}`,
-    oidc ? `issuer=${oidc.issuer ?? 'unchecked'} jwksHost=${host(oidc.jwksUri) ?? `${host(oidc.issuer)} (discovered)`}` : 'oidc=off',
-    oidc ? `audience=${oidc.audiences.join('|') || 'unchecked'} roleClaims=${oidc.roleClaims.join('|')}` : '',
+    oidc
+      ? `issuer=${oidc.issuer ?? 'unchecked'} jwksHost=${host(oidc.jwksUri) ?? `${host(oidc.issuer)} (discovered)`}`
+      : 'oidc=off',
+    oidc
+      ? `audience=${oidc.audiences.join('|') || 'unchecked'} roleClaims=${oidc.roleClaims.join('|')}`
+      : '',
     `tls=${config.tls ? (config.tls.ca ? 'on+client-certs' : 'on') : 'off'}`,
     `dataDir=${config.dataDir}`,
   ];
   return parts.filter(Boolean).join(' ');
 }
 
-function installSignalHandlers(app: NestFastifyApplication, config: AppConfig, logger: NestLogger): void {
+function installSignalHandlers(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  logger: NestLogger,
+): void {
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     logger.log(`${signal} received`);

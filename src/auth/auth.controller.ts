@@ -1,5 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
 import { ACTIONS } from '../roles/permissions';
@@ -23,11 +29,16 @@ export class AuthController {
 
   @Get('can-i')
   @Permission('auth:can-i')
-  @ApiOperation({ summary: 'Whether the caller may perform an action of the permission table, and why' })
+  @ApiOperation({
+    summary: 'Whether the caller may perform an action of the permission table, and why',
+  })
   @ApiQuery({ name: 'action', enum: ACTIONS })
   @ApiOkResponse({ type: CanIDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown or missing action' })
-  public canI(@CurrentPrincipal() principal: Principal, @Query('action') action?: string): CanIAnswer {
+  public canI(
+    @CurrentPrincipal() principal: Principal,
+    @Query('action') action?: string,
+  ): CanIAnswer {
     return this.auth.canI(principal, action);
   }
 }

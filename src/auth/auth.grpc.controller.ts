@@ -23,7 +23,10 @@ export class AuthGrpcController {
 
   @GrpcMethod('AuthService', 'CanI')
   @Permission('auth:can-i')
-  public canI(@Payload() request: { action?: string }, @CurrentPrincipal() principal: Principal): CanIAnswer {
+  public canI(
+    @Payload() request: { action?: string },
+    @CurrentPrincipal() principal: Principal,
+  ): CanIAnswer {
     return this.auth.canI(principal, request.action);
   }
 }

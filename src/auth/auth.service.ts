@@ -62,7 +62,10 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     this.jwks?.start();
     const { files, reloadIntervalSecs } = this.config.get('serviceTokens');
     if (files.length > 0 || this.config.get('uiToken')?.file) {
-      this.reloadTimer = setInterval(() => void this.reloadStaticTokens('interval'), reloadIntervalSecs * 1000);
+      this.reloadTimer = setInterval(
+        () => void this.reloadStaticTokens('interval'),
+        reloadIntervalSecs * 1000,
+      );
       this.reloadTimer.unref();
       process.on('SIGHUP', this.onSighup);
     }
@@ -136,7 +139,8 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
 
   public denialMessage(principal: Principal, action: Action): string {
     const required = requiredRole(action);
-    if (principal.role !== null) return `${action} needs role ${required}; you have ${principal.role}`;
+    if (principal.role !== null)
+      return `${action} needs role ${required}; you have ${principal.role}`;
     const claims = this.config.get('oidc')?.roleClaims.join(', ') ?? 'none configured';
     return `${action} needs role ${required}; your token carries no recognised role (claims looked at: ${claims})`;
   }
@@ -145,7 +149,10 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     const token = parseBearer(authorization);
     if (token === undefined) {
       if (this.config.get('allowAnonymous')) return ANONYMOUS;
-      throw new UnauthenticatedError('no bearer token; send "Authorization: Bearer <token>"', false);
+      throw new UnauthenticatedError(
+        'no bearer token; send "Authorization: Bearer <token>"',
+        false,
+      );
     }
     const kind = this.staticTokens.match(token);
     if (kind === 'service') return SERVICE;
@@ -179,14 +186,19 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
         if (fromFile.length === 0) emptySource = true;
         tokens.push(...fromFile);
       } catch (err) {
-        this.logger.warn(`cannot re-read ${file} (${(err as NodeJS.ErrnoException).code}); keeping the last good tokens`);
+        this.logger.warn(
+          `cannot re-read ${file} (${(err as NodeJS.ErrnoException).code}); keeping the last good tokens`,
+        );
         return;
       }
     }
     if (this.config.get('generateDevToken')) tokens.push(await this.devToken.write());
     const before = this.staticTokens.serviceTokenCount;
     this.staticTokens.setServiceTokens(tokens, emptySource);
-    if (emptySource) this.logger.warn('a service-token file is empty: every service token is rejected until it is filled');
+    if (emptySource)
+      this.logger.warn(
+        'a service-token file is empty: every service token is rejected until it is filled',
+      );
 
     const ui = this.config.get('uiToken');
     if (ui) {
@@ -195,14 +207,18 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
         try {
           uiToken = parseTokenList(await readFile(ui.file, 'utf8'))[0];
         } catch (err) {
-          this.logger.warn(`cannot re-read ${ui.file} (${(err as NodeJS.ErrnoException).code}); keeping the UI token`);
+          this.logger.warn(
+            `cannot re-read ${ui.file} (${(err as NodeJS.ErrnoException).code}); keeping the UI token`,
+          );
           return;
         }
       }
       this.staticTokens.setUiToken(uiToken, ui.role);
     }
     if (reason !== 'startup' && before !== this.staticTokens.serviceTokenCount) {
-      this.logger.log(`service tokens reloaded (${reason}): ${this.staticTokens.serviceTokenCount} accepted`);
+      this.logger.log(
+        `service tokens reloaded (${reason}): ${this.staticTokens.serviceTokenCount} accepted`,
+      );
     }
   }
 }

@@ -84,7 +84,9 @@ export class JwksKeyCache {
     const after = this.lookup(kid);
     if (after) return after;
     if (!this.ready) {
-      throw new UnauthenticatedError('signing keys of the identity provider are not available yet; retry shortly');
+      throw new UnauthenticatedError(
+        'signing keys of the identity provider are not available yet; retry shortly',
+      );
     }
     throw new UnauthenticatedError(
       kid === undefined
@@ -142,7 +144,8 @@ export class JwksKeyCache {
     });
     if (!response.ok) throw new Error(`discovery document answered HTTP ${response.status}`);
     const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    if (typeof document.jwks_uri !== 'string') throw new Error('discovery document has no jwks_uri');
+    if (typeof document.jwks_uri !== 'string')
+      throw new Error('discovery document has no jwks_uri');
     if (typeof document.issuer === 'string' && document.issuer.replace(/\/+$/, '') !== issuer) {
       throw new Error(`discovery document names issuer "${document.issuer}", expected "${issuer}"`);
     }
@@ -164,7 +167,8 @@ export class JwksKeyCache {
     this.metrics.jwksFetches.inc({ trigger, result: 'success' });
     this.metrics.jwksKeys.set(this.keyCount);
     this.metrics.jwksLastSuccess.set(this.lastSuccessAt / 1000);
-    if (this.failing) this.logger.log(`JWKS fetch from ${this.source} recovered (${this.keyCount} keys)`);
+    if (this.failing)
+      this.logger.log(`JWKS fetch from ${this.source} recovered (${this.keyCount} keys)`);
     this.failing = false;
   }
 

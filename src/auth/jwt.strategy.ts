@@ -32,7 +32,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: (req: TokenCarrier) => req.token,
-      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: unknown) => void) => {
+      secretOrKeyProvider: (
+        _req: unknown,
+        rawJwt: string,
+        done: (err: unknown, key?: unknown) => void,
+      ) => {
         this.keyForToken(rawJwt).then(
           (key) => done(null, key),
           (err: unknown) => done(err),
@@ -54,7 +58,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof payload.iat === 'number' && payload.iat > now + this.oidc.clockSkewSecs) {
       throw new UnauthenticatedError('token was issued in the future (iat); check the clocks');
     }
-    const subject = [payload.sub, payload.client_id, payload.azp].find((s) => typeof s === 'string' && s !== '');
+    const subject = [payload.sub, payload.client_id, payload.azp].find(
+      (s) => typeof s === 'string' && s !== '',
+    );
     if (typeof subject !== 'string') throw new UnauthenticatedError('token has no sub claim');
     const { role } = this.roleResolver.resolve(payload);
     return {
@@ -74,9 +80,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const { alg, kid } = decoded.header;
     // Checked before any key lookup, so `none`/HS* tokens cannot trigger JWKS fetches.
     if (typeof alg !== 'string' || !this.oidc.algorithms.includes(alg)) {
-      throw new UnauthenticatedError(`token algorithm "${String(alg).slice(0, 16)}" is not accepted`);
+      throw new UnauthenticatedError(
+        `token algorithm "${String(alg).slice(0, 16)}" is not accepted`,
+      );
     }
-    if (kid !== undefined && typeof kid !== 'string') throw new UnauthenticatedError('token kid is not a string');
+    if (kid !== undefined && typeof kid !== 'string')
+      throw new UnauthenticatedError('token kid is not a string');
     const cached = await this.keys.keyFor(kid);
     const family = KEY_TYPE_ALGORITHMS[cached.key.asymmetricKeyType ?? ''];
     if (!family?.test(alg) || (cached.alg !== undefined && cached.alg !== alg)) {
@@ -90,7 +99,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 export function describeJwtFailure(info: unknown): UnauthenticatedError {
   if (info instanceof UnauthenticatedError) return info;
   if (info instanceof TokenExpiredError) return new UnauthenticatedError('token has expired');
-  if (info instanceof NotBeforeError) return new UnauthenticatedError('token is not valid yet (nbf)');
+  if (info instanceof NotBeforeError)
+    return new UnauthenticatedError('token is not valid yet (nbf)');
   if (info instanceof JsonWebTokenError) {
     const message = info.message.replace(/^jwt /, 'token ').replace(/\. expected: .*$/, '');
     return new UnauthenticatedError(message);

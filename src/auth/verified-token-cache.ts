@@ -34,7 +34,11 @@ export class VerifiedTokenCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(digest, { principal, expiresAtMs: Date.parse(principal.expiresAt), generation });
+    this.entries.set(digest, {
+      principal,
+      expiresAtMs: Date.parse(principal.expiresAt),
+      generation,
+    });
   }
 
   public clear(): void {

@@ -29,7 +29,9 @@ function session(program: Command): Session {
     try {
       token = readFileSync(options.tokenFile, 'utf8').trim();
     } catch (err) {
-      throw new UsageError(`cannot read --token-file ${options.tokenFile}: ${(err as NodeJS.ErrnoException).code}`);
+      throw new UsageError(
+        `cannot read --token-file ${options.tokenFile}: ${(err as NodeJS.ErrnoException).code}`,
+      );
     }
   }
   return Session.connect(options.coordinator ?? env.coordinator, {
@@ -43,7 +45,8 @@ function exitCodeFor(err: unknown): number {
   if (err instanceof KrishivError) {
     if (err.code === status.UNAUTHENTICATED) return EXIT.unauthenticated;
     if (err.code === status.PERMISSION_DENIED) return EXIT.denied;
-    if (err.code === status.INVALID_ARGUMENT && /coordinator URL/.test(err.message)) return EXIT.usage;
+    if (err.code === status.INVALID_ARGUMENT && /coordinator URL/.test(err.message))
+      return EXIT.usage;
   }
   return EXIT.server;
 }
@@ -53,8 +56,10 @@ function hintFor(err: unknown): string {
   if (err.code === status.UNAUTHENTICATED) {
     return '\nhint: set KRISHIV_OIDC_TOKEN (or KRISHIV_COORDINATOR_BEARER_TOKEN), or pass --token-file; `krishiv whoami` shows who you are';
   }
-  if (err.code === status.PERMISSION_DENIED) return '\nhint: `krishiv auth can-i <action>` explains what your role allows';
-  if (err.code === status.UNAVAILABLE) return '\nhint: is the coordinator running? start one with `krishiv coordinator`, or pass --coordinator';
+  if (err.code === status.PERMISSION_DENIED)
+    return '\nhint: `krishiv auth can-i <action>` explains what your role allows';
+  if (err.code === status.UNAVAILABLE)
+    return '\nhint: is the coordinator running? start one with `krishiv coordinator`, or pass --coordinator';
   return '';
 }
 
@@ -89,7 +94,8 @@ async function interactive(run: (sql: string) => Promise<void>): Promise<void> {
 function positiveInt(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`${name} must be a whole number of at least 1`);
     return n;
   };
 }
@@ -97,8 +103,14 @@ function positiveInt(name: string) {
 export function buildProgram(): Command {
   const program = new Command('krishiv')
     .description('Krishiv coordinator: run SQL and manage the coordinator over its gRPC API')
-    .option('--coordinator <url>', 'coordinator gRPC URL (default: $KRISHIV_COORDINATOR or http://127.0.0.1:50051; https:// = TLS)')
-    .option('--token <token>', 'bearer token (default: $KRISHIV_OIDC_TOKEN, $KRISHIV_COORDINATOR_BEARER_TOKEN, then ./.krishiv/dev-token)')
+    .option(
+      '--coordinator <url>',
+      'coordinator gRPC URL (default: $KRISHIV_COORDINATOR or http://127.0.0.1:50051; https:// = TLS)',
+    )
+    .option(
+      '--token <token>',
+      'bearer token (default: $KRISHIV_OIDC_TOKEN, $KRISHIV_COORDINATOR_BEARER_TOKEN, then ./.krishiv/dev-token)',
+    )
     .option('--token-file <path>', 'read the bearer token from a file')
     .option('--ca-file <path>', 'CA certificate (PEM) that signed the coordinator certificate')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
@@ -118,7 +130,9 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
 
   program
     .command('coordinator')
-    .description('start a coordinator in this process (configured by KRISHIV_* environment variables)')
+    .description(
+      'start a coordinator in this process (configured by KRISHIV_* environment variables)',
+    )
     .addHelpText('after', '\nExample:\n  $ KRISHIV_DATA_DIR=/var/lib/krishiv krishiv coordinator\n')
     .action(async () => {
       // Loaded lazily: the server's dependencies are not needed by client commands.
@@ -132,13 +146,23 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
     .description('run SQL; without --query reads stdin, or opens a prompt on a terminal')
     .option('-q, --query <sql>', 'the SQL to run')
     .option('--max-rows <n>', 'return at most n rows', positiveInt('--max-rows'))
-    .option('--timeout-ms <ms>', 'interrupt the query after ms milliseconds', positiveInt('--timeout-ms'))
-    .addHelpText('after', '\nExamples:\n  $ krishiv sql --query "SELECT 42"\n  $ krishiv sql --format json -q "SELECT * FROM t" --max-rows 100\n  $ krishiv sql < report.sql\n')
+    .option(
+      '--timeout-ms <ms>',
+      'interrupt the query after ms milliseconds',
+      positiveInt('--timeout-ms'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ krishiv sql --query "SELECT 42"\n  $ krishiv sql --format json -q "SELECT * FROM t" --max-rows 100\n  $ krishiv sql < report.sql\n',
+    )
     .action(async (options: { query?: string; maxRows?: number; timeoutMs?: number }) => {
       const s = session(program);
       const format = program.opts<GlobalOptions>().format;
       const run = async (sql: string) => {
-        const result = await s.query(sql, { maxRows: options.maxRows, timeoutMs: options.timeoutMs });
+        const result = await s.query(sql, {
+          maxRows: options.maxRows,
+          timeoutMs: options.timeoutMs,
+        });
         process.stdout.write(formatResult(result, format));
       };
       try {
@@ -146,7 +170,8 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
         else if (process.stdin.isTTY) await interactive(run);
         else {
           const sql = await readStdin();
-          if (sql.trim() === '') throw new UsageError('no SQL: pass --query "…" or pipe SQL on stdin');
+          if (sql.trim() === '')
+            throw new UsageError('no SQL: pass --query "…" or pipe SQL on stdin');
           await run(sql);
         }
       } finally {
@@ -172,9 +197,13 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
     .command('can-i')
     .description(`whether your role allows an action (one of: ${ACTIONS.join(', ')})`)
     .argument('<action>', 'an action of the permission table, e.g. query:write')
-    .addHelpText('after', '\nExample:\n  $ krishiv auth can-i jobs:cancel && echo allowed\n\nExits 0 when allowed, 4 when not.')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ krishiv auth can-i jobs:cancel && echo allowed\n\nExits 0 when allowed, 4 when not.',
+    )
     .action(async (action: string) => {
-      if (!isAction(action)) throw new UsageError(`unknown action "${action}"; one of: ${ACTIONS.join(', ')}`);
+      if (!isAction(action))
+        throw new UsageError(`unknown action "${action}"; one of: ${ACTIONS.join(', ')}`);
       const s = session(program);
       try {
         const answer = await s.canI(action);
@@ -195,7 +224,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(EXIT.ok);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+        process.exit(EXIT.ok);
       process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
     }
     process.stderr.write(`error: ${(err as Error).message}${hintFor(err)}\n`);

@@ -28,7 +28,10 @@ function table(result: QueryResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
   const numeric = result.rows[0]?.map((v) => typeof v === 'number' || typeof v === 'bigint') ?? [];
   const line = (values: string[]) =>
-    values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(' | ').trimEnd();
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join(' | ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
   const count = `(${result.rowCount} row${result.rowCount === 1 ? '' : 's'}${result.truncated ? ', truncated: raise --max-rows to see more' : ''})`;
   return `${out.join('\n')}\n${count}\n`;
@@ -49,7 +52,10 @@ export function formatResult(result: QueryResult, format: Format): string {
         2,
       )}\n`;
     case 'csv':
-      return [result.columns.map((c) => csvField(c.name)).join(','), ...result.rows.map((r) => r.map(csvField).join(','))]
+      return [
+        result.columns.map((c) => csvField(c.name)).join(','),
+        ...result.rows.map((r) => r.map(csvField).join(',')),
+      ]
         .map((l) => `${l}\n`)
         .join('');
     default:
@@ -65,5 +71,7 @@ export function formatRecord(record: Record<string, unknown>, format: Format): s
     return `${entries.map(([k]) => k).join(',')}\n${entries.map(([, v]) => csvField(v === null ? null : String(v))).join(',')}\n`;
   }
   const width = Math.max(...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${k.padEnd(width)}  ${v === null ? '(none)' : String(v)}\n`).join('');
+  return entries
+    .map(([k, v]) => `${k.padEnd(width)}  ${v === null ? '(none)' : String(v)}\n`)
+    .join('');
 }

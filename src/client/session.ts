@@ -44,12 +44,18 @@ export interface ConnectOptions {
   deadlineMs?: number;
 }
 
-type Unary = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<any>) => void;
+type Unary = (
+  request: object,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: grpc.requestCallback<any>,
+) => void;
 
 let servicesCache: any;
 function services(): any {
-  servicesCache ??= (grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILES, PROTO_LOADER_OPTIONS)) as any).krishiv
-    .coordinator.v1;
+  servicesCache ??= (
+    grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILES, PROTO_LOADER_OPTIONS)) as any
+  ).krishiv.coordinator.v1;
   return servicesCache;
 }
 
@@ -57,7 +63,10 @@ function services(): any {
 export function parseCoordinatorUrl(url: string): { target: string; tls: boolean } {
   const match = /^(https?|grpcs?):\/\/([^/]+)\/?$/.exec(url.trim());
   if (!match) {
-    throw new KrishivError(grpc.status.INVALID_ARGUMENT, `"${url}" is not a coordinator URL; use http://host:50051 or https://host:50051`);
+    throw new KrishivError(
+      grpc.status.INVALID_ARGUMENT,
+      `"${url}" is not a coordinator URL; use http://host:50051 or https://host:50051`,
+    );
   }
   return { target: match[2], tls: match[1] === 'https' || match[1] === 'grpcs' };
 }
@@ -68,7 +77,9 @@ function decodeValue(value: any): SqlValue {
       return value.boolValue;
     case 'intValue': {
       const big = BigInt(value.intValue);
-      return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+      return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(big)
+        : big;
     }
     case 'doubleValue':
       return value.doubleValue;
@@ -95,7 +106,9 @@ export class Session {
 
   public static connect(url: string, options: ConnectOptions = {}): Session {
     const { target, tls } = parseCoordinatorUrl(url);
-    const credentials = tls ? grpc.credentials.createSsl(options.ca ?? null) : grpc.credentials.createInsecure();
+    const credentials = tls
+      ? grpc.credentials.createSsl(options.ca ?? null)
+      : grpc.credentials.createInsecure();
     return new Session(url, target, credentials, options.token, options.deadlineMs ?? 330_000);
   }
 
@@ -151,7 +164,12 @@ export class Session {
     return client;
   }
 
-  private call(service: string, method: string, request: object, deadlineMs = this.deadlineMs): Promise<any> {
+  private call(
+    service: string,
+    method: string,
+    request: object,
+    deadlineMs = this.deadlineMs,
+  ): Promise<any> {
     const metadata = new grpc.Metadata();
     if (this.token) metadata.set('authorization', `Bearer ${this.token}`);
     const client = this.client(service);

@@ -13,6 +13,8 @@ export class ErrorBodyDto {
   @ApiPropertyOptional({ enum: ['reader', 'writer', 'admin'] })
   requiredRole?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque id of a 5xx; the server log line carries the same id' })
+  @ApiPropertyOptional({
+    description: 'Opaque id of a 5xx; the server log line carries the same id',
+  })
   reference?: string;
 }

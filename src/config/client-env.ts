@@ -15,13 +15,19 @@ export interface ClientEnvironment {
  * What a client on this machine would use: `KRISHIV_COORDINATOR`, and a token from
  * `KRISHIV_OIDC_TOKEN`, else `KRISHIV_COORDINATOR_BEARER_TOKEN`, else the local development token.
  */
-export function clientEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ClientEnvironment {
+export function clientEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): ClientEnvironment {
   const coordinator = env.KRISHIV_COORDINATOR?.trim() || DEFAULT_COORDINATOR;
   for (const name of ['KRISHIV_OIDC_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKEN'] as const) {
     const value = env[name]?.trim();
     if (value) return { coordinator, token: value, tokenSource: name };
   }
-  const devTokenPath = join(resolve(cwd, env.KRISHIV_DATA_DIR?.trim() || '.krishiv'), DEV_TOKEN_FILE);
+  const devTokenPath = join(
+    resolve(cwd, env.KRISHIV_DATA_DIR?.trim() || '.krishiv'),
+    DEV_TOKEN_FILE,
+  );
   try {
     const token = readFileSync(devTokenPath, 'utf8').trim();
     if (token) return { coordinator, token, tokenSource: devTokenPath };

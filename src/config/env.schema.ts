@@ -32,8 +32,15 @@ const flag = z
   .string()
   .optional()
   .superRefine((v, ctx) => {
-    if (v !== undefined && !TRUTHY.has(v.trim().toLowerCase()) && !FALSY.has(v.trim().toLowerCase())) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a boolean; use 1/true/yes/on or 0/false/no/off` });
+    if (
+      v !== undefined &&
+      !TRUTHY.has(v.trim().toLowerCase()) &&
+      !FALSY.has(v.trim().toLowerCase())
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${v}" is not a boolean; use 1/true/yes/on or 0/false/no/off`,
+      });
     }
   })
   .transform((v) => v !== undefined && TRUTHY.has(v.trim().toLowerCase()));
@@ -46,7 +53,10 @@ function integer(defaultValue: number, min: number, max: number) {
       if (v === undefined || v.trim() === '') return defaultValue;
       const n = Number(v.trim());
       if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a whole number from ${min} to ${max}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a whole number from ${min} to ${max}`,
+        });
         return z.NEVER;
       }
       return n;
@@ -64,7 +74,10 @@ function address(defaultValue: string, allowOff: boolean) {
       const port = match ? Number(match[3]) : NaN;
       if (!match || port < 1 || port > 65535) {
         const off = allowOff ? ', or off' : '';
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not host:port (e.g. 127.0.0.1:2002, [::1]:2002, 0.0.0.0:2002${off})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw}" is not host:port (e.g. 127.0.0.1:2002, [::1]:2002, 0.0.0.0:2002${off})`,
+        });
         return z.NEVER;
       }
       return { host: match[1] ?? match[2], port };
@@ -87,7 +100,10 @@ const role = (defaultValue: Role) =>
       if (v === undefined || v.trim() === '') return defaultValue;
       const r = v.trim().toLowerCase();
       if (!isRole(r)) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a role; use reader, writer or admin` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a role; use reader, writer or admin`,
+        });
         return z.NEVER;
       }
       return r;
@@ -139,7 +155,10 @@ const envSchema = z.object({
     .transform((v, ctx) => {
       const level = (v ?? 'info').trim().toLowerCase() || 'info';
       if (!['debug', 'info', 'warn', 'error'].includes(level)) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a level; use debug, info, warn or error` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a level; use debug, info, warn or error`,
+        });
         return z.NEVER;
       }
       return level as AppConfig['logLevel'];
@@ -165,7 +184,9 @@ function readable(path: string, variable: string, problems: string[]): Buffer | 
     return readFileSync(path);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    problems.push(`${variable}: cannot read "${path}" (${reason}); point it at a readable file or unset it`);
+    problems.push(
+      `${variable}: cannot read "${path}" (${reason}); point it at a readable file or unset it`,
+    );
     return undefined;
   }
 }
@@ -175,7 +196,13 @@ function parseRoleMap(raw: string | undefined, problems: string[]): Record<strin
   for (const pair of list(raw)) {
     const eq = pair.lastIndexOf('=');
     const value = eq > 0 ? pair.slice(0, eq).trim() : '';
-    const target = eq > 0 ? pair.slice(eq + 1).trim().toLowerCase() : '';
+    const target =
+      eq > 0
+        ? pair
+            .slice(eq + 1)
+            .trim()
+            .toLowerCase()
+        : '';
     if (!value || !isRole(target)) {
       problems.push(
         `KRISHIV_OIDC_ROLE_MAP: "${pair}" is not value=role; write pairs like "data-team=writer,ops=admin"`,
@@ -201,7 +228,8 @@ function parseAlgorithms(raw: string | undefined, problems: string[]): string[] 
 }
 
 function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
-  const configured = env.KRISHIV_OIDC_ISSUER !== undefined || env.KRISHIV_OIDC_JWKS_URI !== undefined;
+  const configured =
+    env.KRISHIV_OIDC_ISSUER !== undefined || env.KRISHIV_OIDC_JWKS_URI !== undefined;
   if (!configured) {
     if (env.KRISHIV_OIDC_AUDIENCE !== undefined) {
       problems.push(
@@ -214,7 +242,9 @@ function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
   const algorithms = parseAlgorithms(env.KRISHIV_OIDC_ALGORITHMS, problems);
   const roleClaims = list(env.KRISHIV_OIDC_ROLE_CLAIM ?? 'https://krishiv/roles,groups');
   if (roleClaims.length === 0) {
-    problems.push('KRISHIV_OIDC_ROLE_CLAIM: empty; name at least one claim, e.g. "realm_access.roles"');
+    problems.push(
+      'KRISHIV_OIDC_ROLE_CLAIM: empty; name at least one claim, e.g. "realm_access.roles"',
+    );
   }
   return {
     issuer: env.KRISHIV_OIDC_ISSUER?.replace(/\/+$/, ''),
@@ -235,7 +265,12 @@ export function parseTokenList(text: string): string[] {
   return list(text, /[,\r\n]+/);
 }
 
-function productionRefusals(env: ParsedEnv, config: AppConfig, fileTokens: string[], problems: string[]) {
+function productionRefusals(
+  env: ParsedEnv,
+  config: AppConfig,
+  fileTokens: string[],
+  problems: string[],
+) {
   if (env.KRISHIV_OIDC_AUDIENCE === undefined) {
     problems.push(
       'KRISHIV_OIDC_AUDIENCE: required in production; set it to the aud your OIDC application issues (e.g. krishiv-prod)',
@@ -258,7 +293,9 @@ function productionRefusals(env: ParsedEnv, config: AppConfig, fileTokens: strin
     );
   }
   if (config.allowAnonymous) {
-    problems.push('KRISHIV_ALLOW_ANONYMOUS: anonymous access is for development only; unset it in production');
+    problems.push(
+      'KRISHIV_ALLOW_ANONYMOUS: anonymous access is for development only; unset it in production',
+    );
   }
   for (const variable of ['KRISHIV_OIDC_JWKS_URI', 'KRISHIV_OIDC_ISSUER'] as const) {
     const value = env[variable];
@@ -270,7 +307,10 @@ function productionRefusals(env: ParsedEnv, config: AppConfig, fileTokens: strin
   }
   const shortTokens: [string, string[]][] = [
     ['KRISHIV_COORDINATOR_BEARER_TOKEN', list(env.KRISHIV_COORDINATOR_BEARER_TOKEN)],
-    ['KRISHIV_COORDINATOR_BEARER_TOKENS', parseTokenList(env.KRISHIV_COORDINATOR_BEARER_TOKENS ?? '')],
+    [
+      'KRISHIV_COORDINATOR_BEARER_TOKENS',
+      parseTokenList(env.KRISHIV_COORDINATOR_BEARER_TOKENS ?? ''),
+    ],
     ['KRISHIV_COORDINATOR_BEARER_TOKEN(S)_FILE', fileTokens],
     ['KRISHIV_UI_TOKEN', list(env.KRISHIV_UI_TOKEN)],
   ];
@@ -300,10 +340,14 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
   const problems: string[] = [];
 
   const fileTokens: string[] = [];
-  const files = [env.KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, env.KRISHIV_COORDINATOR_BEARER_TOKENS_FILE];
+  const files = [
+    env.KRISHIV_COORDINATOR_BEARER_TOKEN_FILE,
+    env.KRISHIV_COORDINATOR_BEARER_TOKENS_FILE,
+  ];
   files.forEach((file, i) => {
     if (file === undefined) return;
-    const variable = i === 0 ? 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' : 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE';
+    const variable =
+      i === 0 ? 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' : 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE';
     const content = readable(resolve(cwd, file), variable, problems);
     if (content) fileTokens.push(...parseTokenList(content.toString('utf8')));
   });
@@ -314,14 +358,20 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
   let tls: TlsConfig | null = null;
   if ((env.KRISHIV_TLS_CERT === undefined) !== (env.KRISHIV_TLS_KEY === undefined)) {
     const missing = env.KRISHIV_TLS_CERT === undefined ? 'KRISHIV_TLS_CERT' : 'KRISHIV_TLS_KEY';
-    problems.push(`${missing}: TLS needs both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY; set ${missing} too or unset both`);
+    problems.push(
+      `${missing}: TLS needs both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY; set ${missing} too or unset both`,
+    );
   } else if (env.KRISHIV_TLS_CERT !== undefined && env.KRISHIV_TLS_KEY !== undefined) {
     const cert = readable(resolve(cwd, env.KRISHIV_TLS_CERT), 'KRISHIV_TLS_CERT', problems);
     const key = readable(resolve(cwd, env.KRISHIV_TLS_KEY), 'KRISHIV_TLS_KEY', problems);
-    const ca = env.KRISHIV_TLS_CA ? readable(resolve(cwd, env.KRISHIV_TLS_CA), 'KRISHIV_TLS_CA', problems) : undefined;
+    const ca = env.KRISHIV_TLS_CA
+      ? readable(resolve(cwd, env.KRISHIV_TLS_CA), 'KRISHIV_TLS_CA', problems)
+      : undefined;
     if (cert && key) tls = { cert, key, ca };
   } else if (env.KRISHIV_TLS_CA !== undefined) {
-    problems.push('KRISHIV_TLS_CA: client-certificate verification needs KRISHIV_TLS_CERT and KRISHIV_TLS_KEY too');
+    problems.push(
+      'KRISHIV_TLS_CA: client-certificate verification needs KRISHIV_TLS_CERT and KRISHIV_TLS_KEY too',
+    );
   }
 
   const oidc = buildOidc(env, problems);
@@ -337,7 +387,9 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
           role: env.KRISHIV_UI_TOKEN_ROLE,
         }
       : null;
-  const serviceFiles = files.filter((f): f is string => f !== undefined).map((f) => resolve(cwd, f));
+  const serviceFiles = files
+    .filter((f): f is string => f !== undefined)
+    .map((f) => resolve(cwd, f));
   const anyAuth = oidc !== null || inline.length > 0 || serviceFiles.length > 0 || uiToken !== null;
 
   const apiDocsRaw = env.KRISHIV_API_DOCS?.trim().toLowerCase();
@@ -365,7 +417,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     logLevel: env.KRISHIV_LOG_LEVEL,
     shutdownGraceMs: env.KRISHIV_SHUTDOWN_GRACE_MS,
     // Docs are a convenience for developers; production opts in explicitly.
-    apiDocs: apiDocsRaw === undefined || apiDocsRaw === '' ? !env.KRISHIV_PRODUCTION : TRUTHY.has(apiDocsRaw),
+    apiDocs:
+      apiDocsRaw === undefined || apiDocsRaw === ''
+        ? !env.KRISHIV_PRODUCTION
+        : TRUTHY.has(apiDocsRaw),
     grpcReflection: !env.KRISHIV_PRODUCTION,
   };
 

@@ -52,7 +52,9 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     await setup.run('SET lock_configuration = true');
     this.idle.push(setup);
     this.opened = true;
-    this.logger.log(`engine open at ${join(dataDir, 'engine.duckdb')}; files under ${this.filesDir}`);
+    this.logger.log(
+      `engine open at ${join(dataDir, 'engine.duckdb')}; files under ${this.filesDir}`,
+    );
   }
 
   public onApplicationShutdown(): void {
@@ -72,7 +74,8 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       healthy = true;
       return result;
     } finally {
-      if (healthy && this.opened && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+      if (healthy && this.opened && this.idle.length < MAX_IDLE_CONNECTIONS)
+        this.idle.push(connection);
       else connection.closeSync();
     }
   }

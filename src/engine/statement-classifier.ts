@@ -5,7 +5,11 @@ export type StatementClass =
   | { kind: 'allowed'; action: Extract<Action, 'query:read' | 'query:write'>; name: string }
   | { kind: 'refused'; name: string; reason: string };
 
-const READ = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN, StatementType.RELATION]);
+const READ = new Set<StatementType>([
+  StatementType.SELECT,
+  StatementType.EXPLAIN,
+  StatementType.RELATION,
+]);
 
 const WRITE = new Set<StatementType>([
   StatementType.INSERT,
@@ -30,10 +34,12 @@ const REFUSED: Partial<Record<StatementType, string>> = {
   [StatementType.UPDATE_EXTENSIONS]: 'extensions are fixed by the coordinator',
   [StatementType.SET]: 'engine settings are locked (SET/RESET)',
   [StatementType.VARIABLE_SET]: 'session variables do not survive between requests',
-  [StatementType.PRAGMA]: 'PRAGMA can change engine settings; use the pragma_* table functions to read',
+  [StatementType.PRAGMA]:
+    'PRAGMA can change engine settings; use the pragma_* table functions to read',
   [StatementType.EXPORT]: 'EXPORT DATABASE is not available through the API',
   [StatementType.COPY_DATABASE]: 'COPY FROM DATABASE is not available through the API',
-  [StatementType.TRANSACTION]: 'each request already runs as one transaction; remove BEGIN/COMMIT/ROLLBACK',
+  [StatementType.TRANSACTION]:
+    'each request already runs as one transaction; remove BEGIN/COMMIT/ROLLBACK',
   [StatementType.PREPARE]: 'prepared statements do not survive between requests',
   [StatementType.EXECUTE]: 'prepared statements do not survive between requests',
 };
@@ -46,5 +52,9 @@ export function classifyStatement(type: StatementType): StatementClass {
   const name = StatementType[type] ?? `type ${type}`;
   if (READ.has(type)) return { kind: 'allowed', action: 'query:read', name };
   if (WRITE.has(type)) return { kind: 'allowed', action: 'query:write', name };
-  return { kind: 'refused', name, reason: REFUSED[type] ?? 'this kind of statement is not supported' };
+  return {
+    kind: 'refused',
+    name,
+    reason: REFUSED[type] ?? 'this kind of statement is not supported',
+  };
 }

@@ -6,7 +6,8 @@ import {
   JsonDuckDBValueConverter,
 } from '@duckdb/node-api';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A gRPC `Value` as @grpc/proto-loader takes it (oneof `kind`). */
 export type WireValue =
@@ -57,8 +58,10 @@ export const restValueConverter: DuckDBValueConverter<JsonValue> = (value, type,
 export function toWireValue(value: DuckDBValue, typeId: DuckDBTypeId, json: JsonValue): WireValue {
   if (value === null) return { nullValue: true };
   if (typeId === DuckDBTypeId.BOOLEAN) return { boolValue: value as boolean };
-  if (SMALL_INTEGERS.has(typeId) || typeId === DuckDBTypeId.BIGINT) return { intValue: String(value) };
-  if (typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DOUBLE) return { doubleValue: value as number };
+  if (SMALL_INTEGERS.has(typeId) || typeId === DuckDBTypeId.BIGINT)
+    return { intValue: String(value) };
+  if (typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DOUBLE)
+    return { doubleValue: value as number };
   if (value instanceof DuckDBBlobValue) return { bytesValue: Buffer.from(value.bytes) };
   return { stringValue: typeof json === 'string' ? json : JSON.stringify(json) };
 }

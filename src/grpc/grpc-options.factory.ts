@@ -6,13 +6,19 @@ import { GrpcHealthService } from './grpc-health.service';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto';
 
 export function hostPort(address: { host: string; port: number }): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return address.host.includes(':')
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
 }
 
 export function grpcOptions(config: AppConfig, health: GrpcHealthService): GrpcOptions {
   const tls = config.tls;
   const credentials = tls
-    ? ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined)
+    ? ServerCredentials.createSsl(
+        tls.ca ?? null,
+        [{ cert_chain: tls.cert, private_key: tls.key }],
+        tls.ca !== undefined,
+      )
     : ServerCredentials.createInsecure();
   return {
     transport: Transport.GRPC,

@@ -18,6 +18,8 @@ export class LifecycleService implements BeforeApplicationShutdown {
   public beforeApplicationShutdown(signal?: string): void {
     this.draining = true;
     this.grpcHealth.setServing(false);
-    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}: not ready, finishing in-flight requests`);
+    this.logger.log(
+      `shutting down${signal ? ` on ${signal}` : ''}: not ready, finishing in-flight requests`,
+    );
   }
 }

@@ -47,7 +47,8 @@ export interface QueryResult {
 }
 
 /** DuckDB error classes that describe the caller's SQL, not a fault of the coordinator. */
-const USER_ERROR = /^(Parser|Binder|Catalog|Conversion|Constraint|Invalid Input|Out of Range|Not implemented|Permission|Dependency|Syntax|Serialization|TransactionContext|Sequence|Invalid|Type|Mismatch Type|Invalid type|Missing Extension|Interrupt)\b/i;
+const USER_ERROR =
+  /^(Parser|Binder|Catalog|Conversion|Constraint|Invalid Input|Out of Range|Not implemented|Permission|Dependency|Syntax|Serialization|TransactionContext|Sequence|Invalid|Type|Mismatch Type|Invalid type|Missing Extension|Interrupt)\b/i;
 
 /**
  * Runs SQL for a principal. Every statement is classified by the engine's own parser before the
@@ -132,7 +133,13 @@ export class QueryService {
       await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
       inTransaction = true;
       let reparsed: DuckDBExtractedStatements | undefined;
-      let result: QueryResult = { columns: [], rows: [], rowCount: 0, truncated: false, elapsedMs: 0 };
+      let result: QueryResult = {
+        columns: [],
+        rows: [],
+        rowCount: 0,
+        truncated: false,
+        elapsedMs: 0,
+      };
       for (let i = 0; i < extracted.count; i++) {
         let statement = prepared[i];
         if (!statement) {
@@ -148,14 +155,20 @@ export class QueryService {
           continue;
         }
         const streaming = statement.statementType === StatementType.SELECT;
-        result = await this.collect(streaming ? await statement.stream() : await statement.run(), maxRows);
+        result = await this.collect(
+          streaming ? await statement.stream() : await statement.run(),
+          maxRows,
+        );
       }
       await connection.run('COMMIT');
       inTransaction = false;
       return result;
     } catch (err) {
       if (inTransaction) await connection.run('ROLLBACK').catch(() => undefined);
-      if (timedOut) throw new DeadlineExceededError(`query exceeded its timeout of ${timeoutMs} ms and was interrupted`);
+      if (timedOut)
+        throw new DeadlineExceededError(
+          `query exceeded its timeout of ${timeoutMs} ms and was interrupted`,
+        );
       throw this.translate(err, principal);
     } finally {
       clearTimeout(timer);
@@ -185,7 +198,10 @@ export class QueryService {
 
   private check(principal: Principal, statement: StatementClass): void {
     if (statement.kind === 'refused') {
-      throw new PermissionDeniedError(`${statement.name} is not allowed through the API: ${statement.reason}`, null);
+      throw new PermissionDeniedError(
+        `${statement.name} is not allowed through the API: ${statement.reason}`,
+        null,
+      );
     }
     if (!roleAllows(principal.role, requiredRole(statement.action))) {
       this.auth.authorize(principal, statement.action);
@@ -217,7 +233,10 @@ export class QueryService {
   private translate(err: unknown, principal: Principal): unknown {
     if (err instanceof CoordinatorError) return err;
     const message = err instanceof Error ? err.message : String(err);
-    const text = message.replace(/^Failed to (extract statements|prepare statement|execute prepared statement): /, '');
+    const text = message.replace(
+      /^Failed to (extract statements|prepare statement|execute prepared statement): /,
+      '',
+    );
     if (/read-only mode/.test(text) && principal.role === 'reader') {
       return new PermissionDeniedError(this.auth.denialMessage(principal, 'query:write'), 'writer');
     }

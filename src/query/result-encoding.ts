@@ -19,7 +19,10 @@ export interface WireQueryResult {
 
 function jsonRows(result: QueryResult): JsonValue[][] {
   return result.rows.map((row) =>
-    row.map((value, i) => restValueConverter(value, result.columns[i].duckdbType, restValueConverter) as JsonValue),
+    row.map(
+      (value, i) =>
+        restValueConverter(value, result.columns[i].duckdbType, restValueConverter) as JsonValue,
+    ),
   );
 }
 
@@ -40,7 +43,9 @@ export function toWireResult(result: QueryResult): WireQueryResult {
   return {
     columns: columnsOf(result),
     rows: result.rows.map((row, r) => ({
-      values: row.map((value, i) => toWireValue(value, result.columns[i].duckdbType.typeId, json[r][i])),
+      values: row.map((value, i) =>
+        toWireValue(value, result.columns[i].duckdbType.typeId, json[r][i]),
+      ),
     })),
     rowCount: String(result.rowCount),
     truncated: result.truncated,

@@ -16,15 +16,23 @@ export const PERMISSION_KEY = 'krishiv:permission';
  */
 export function Permission(action: Action) {
   const role = requiredRole(action);
-  return applyDecorators(
+  const decorators = [
     SetMetadata(PERMISSION_KEY, action),
     ApiBearerAuth(),
     ApiExtension('x-required-role', role ?? 'authenticated'),
     ApiExtension('x-krishiv-action', action),
-    ApiUnauthorizedResponse({ description: 'No, invalid or expired bearer token', type: ErrorBodyDto }),
-    ApiForbiddenResponse({
-      description: role ? `The caller's role is below ${role}` : 'Never: any authenticated caller',
+    ApiUnauthorizedResponse({
+      description: 'No, invalid or expired bearer token',
       type: ErrorBodyDto,
     }),
-  );
+  ];
+  if (role) {
+    decorators.push(
+      ApiForbiddenResponse({
+        description: `The caller's role is below ${role} (or missing)`,
+        type: ErrorBodyDto,
+      }),
+    );
+  }
+  return applyDecorators(...decorators);
 }

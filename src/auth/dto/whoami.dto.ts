@@ -4,7 +4,11 @@ export class WhoAmIDto {
   @ApiProperty({ example: 'analyst@example.com' })
   subject!: string;
 
-  @ApiProperty({ enum: ['reader', 'writer', 'admin'], nullable: true, description: 'null: no recognised role' })
+  @ApiProperty({
+    enum: ['reader', 'writer', 'admin'],
+    nullable: true,
+    description: 'null: no recognised role',
+  })
   role!: string | null;
 
   @ApiProperty({ enum: ['oidc', 'service-token', 'ui-token', 'anonymous'] })

@@ -3,7 +3,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { throwError } from 'rxjs';
-import { CoordinatorError, PermissionDeniedError, UnauthenticatedError } from '../errors/coordinator.error';
+import { MetricsService } from '../../metrics/metrics.service';
+import { observeGrpc } from '../../metrics/grpc-metrics.interceptor';
+import {
+  CoordinatorError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+} from '../errors/coordinator.error';
 
 interface ErrorBody {
   statusCode: number;
@@ -53,11 +59,15 @@ const REASONS: Record<number, string> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: MetricsService,
+  ) {}
 
   public catch(exception: unknown, host: ArgumentsHost) {
     const { body, grpcCode } = this.describe(exception);
     if (host.getType() === 'rpc') {
+      observeGrpc(this.metrics, host, GrpcStatus[grpcCode]);
       return throwError(() => ({ code: grpcCode, message: body.message, details: body.message }));
     }
     const { httpAdapter } = this.adapterHost;
@@ -82,7 +92,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+      const raw =
+        typeof response === 'object' && response !== null
+          ? (response as { message?: unknown }).message
+          : response;
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
       return {
         body: { statusCode: status, error: REASONS[status] ?? 'Error', message },
