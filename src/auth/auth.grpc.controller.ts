@@ -1,7 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Permission } from '../roles/permission.decorator';
-import { AuthService, CanIAnswer } from './auth.service';
+import type { CanIRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIRequest';
+import type { CanIResponse } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
+import type { WhoAmIResponse } from '../grpc/generated/krishiv/coordinator/v1/WhoAmIResponse';
+import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
 
@@ -11,7 +14,7 @@ export class AuthGrpcController {
 
   @GrpcMethod('AuthService', 'WhoAmI')
   @Permission('auth:whoami')
-  public whoAmI(@CurrentPrincipal() principal: Principal) {
+  public whoAmI(@CurrentPrincipal() principal: Principal): WhoAmIResponse {
     return {
       subject: principal.subject,
       role: principal.role ?? '',
@@ -24,9 +27,9 @@ export class AuthGrpcController {
   @GrpcMethod('AuthService', 'CanI')
   @Permission('auth:can-i')
   public canI(
-    @Payload() request: { action?: string },
+    @Payload() request: CanIRequest__Output,
     @CurrentPrincipal() principal: Principal,
-  ): CanIAnswer {
+  ): CanIResponse {
     return this.auth.canI(principal, request.action);
   }
 }

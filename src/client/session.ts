@@ -3,6 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { clientEnvironment } from '../config/client-env';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../grpc/proto';
+import type { CanIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
+import type { ExecuteQueryResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
+import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
+import type { WhoAmIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/WhoAmIResponse';
 import { errorFromStatus, KrishivError } from './errors';
 
 export type SqlValue = null | boolean | number | bigint | string | Buffer;
@@ -71,22 +75,22 @@ export function parseCoordinatorUrl(url: string): { target: string; tls: boolean
   return { target: match[2], tls: match[1] === 'https' || match[1] === 'grpcs' };
 }
 
-function decodeValue(value: any): SqlValue {
+function decodeValue(value: Value__Output): SqlValue {
   switch (value?.kind) {
     case 'boolValue':
-      return value.boolValue;
+      return value.boolValue ?? null;
     case 'intValue': {
-      const big = BigInt(value.intValue);
+      const big = BigInt(value.intValue ?? 0);
       return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(big)
         : big;
     }
     case 'doubleValue':
-      return value.doubleValue;
+      return value.doubleValue ?? null;
     case 'stringValue':
-      return value.stringValue;
+      return value.stringValue ?? null;
     case 'bytesValue':
-      return value.bytesValue;
+      return value.bytesValue ?? null;
     default:
       return null;
   }
@@ -123,10 +127,10 @@ export class Session {
   }
 
   public async whoAmI(): Promise<WhoAmI> {
-    const r = await this.call('AuthService', 'whoAmI', {});
+    const r = await this.call<WhoAmIResponse__Output>('AuthService', 'whoAmI', {});
     return {
       subject: r.subject,
-      role: r.role || null,
+      role: (r.role || null) as WhoAmI['role'],
       method: r.method,
       issuer: r.issuer || undefined,
       expiresAt: r.expiresAt || undefined,
@@ -134,16 +138,21 @@ export class Session {
   }
 
   public async canI(action: string): Promise<CanIAnswer> {
-    const r = await this.call('AuthService', 'canI', { action });
+    const r = await this.call<CanIResponse__Output>('AuthService', 'canI', { action });
     return { ...r, requiredRole: r.requiredRole || null, role: r.role || null };
   }
 
   public async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
     const deadline = options.timeoutMs ? options.timeoutMs + 5_000 : undefined;
-    const r = await this.call('QueryService', 'executeQuery', { sql, ...options }, deadline);
+    const r = await this.call<ExecuteQueryResponse__Output>(
+      'QueryService',
+      'executeQuery',
+      { sql, ...options },
+      deadline,
+    );
     return {
       columns: r.columns,
-      rows: r.rows.map((row: any) => row.values.map(decodeValue)),
+      rows: r.rows.map((row) => row.values.map(decodeValue)),
       rowCount: Number(r.rowCount),
       truncated: r.truncated,
       elapsedMs: r.elapsedMs,
@@ -164,12 +173,12 @@ export class Session {
     return client;
   }
 
-  private call(
+  private call<T>(
     service: string,
     method: string,
     request: object,
     deadlineMs = this.deadlineMs,
-  ): Promise<any> {
+  ): Promise<T> {
     const metadata = new grpc.Metadata();
     if (this.token) metadata.set('authorization', `Bearer ${this.token}`);
     const client = this.client(service);

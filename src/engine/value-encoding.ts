@@ -5,18 +5,10 @@ import {
   DuckDBValueConverter,
   JsonDuckDBValueConverter,
 } from '@duckdb/node-api';
+import type { Value } from '../grpc/generated/krishiv/coordinator/v1/Value';
 
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A gRPC `Value` as @grpc/proto-loader takes it (oneof `kind`). */
-export type WireValue =
-  | { nullValue: true }
-  | { boolValue: boolean }
-  | { intValue: string }
-  | { doubleValue: number }
-  | { stringValue: string }
-  | { bytesValue: Buffer };
 
 const TIMESTAMP_TYPES = new Set([
   DuckDBTypeId.TIMESTAMP,
@@ -55,7 +47,7 @@ export const restValueConverter: DuckDBValueConverter<JsonValue> = (value, type,
 };
 
 /** One gRPC `Value`, chosen by the column's type like the REST encoding. */
-export function toWireValue(value: DuckDBValue, typeId: DuckDBTypeId, json: JsonValue): WireValue {
+export function toWireValue(value: DuckDBValue, typeId: DuckDBTypeId, json: JsonValue): Value {
   if (value === null) return { nullValue: true };
   if (typeId === DuckDBTypeId.BOOLEAN) return { boolValue: value as boolean };
   if (SMALL_INTEGERS.has(typeId) || typeId === DuckDBTypeId.BIGINT)

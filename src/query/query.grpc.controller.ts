@@ -3,8 +3,10 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Permission } from '../roles/permission.decorator';
-import { QueryRequest, QueryService } from './query.service';
-import { toWireResult, WireQueryResult } from './result-encoding';
+import type { ExecuteQueryRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryRequest';
+import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
+import { QueryService } from './query.service';
+import { toWireResult } from './result-encoding';
 
 @Controller()
 export class QueryGrpcController {
@@ -13,9 +15,9 @@ export class QueryGrpcController {
   @GrpcMethod('QueryService', 'ExecuteQuery')
   @Permission('query:read')
   public async executeQuery(
-    @Payload() request: QueryRequest,
+    @Payload() request: ExecuteQueryRequest__Output,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<WireQueryResult> {
+  ): Promise<ExecuteQueryResponse> {
     return toWireResult(await this.queries.execute(principal, request));
   }
 }

@@ -1,18 +1,11 @@
-import { restValueConverter, toWireValue, JsonValue, WireValue } from '../engine/value-encoding';
+import { JsonValue, restValueConverter, toWireValue } from '../engine/value-encoding';
+import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
 import { QueryResult } from './query.service';
 
 export interface RestQueryResult {
   columns: { name: string; type: string }[];
   rows: JsonValue[][];
   rowCount: number;
-  truncated: boolean;
-  elapsedMs: number;
-}
-
-export interface WireQueryResult {
-  columns: { name: string; type: string }[];
-  rows: { values: WireValue[] }[];
-  rowCount: string;
   truncated: boolean;
   elapsedMs: number;
 }
@@ -38,7 +31,7 @@ export function toRestResult(result: QueryResult): RestQueryResult {
   };
 }
 
-export function toWireResult(result: QueryResult): WireQueryResult {
+export function toWireResult(result: QueryResult): ExecuteQueryResponse {
   const json = jsonRows(result);
   return {
     columns: columnsOf(result),

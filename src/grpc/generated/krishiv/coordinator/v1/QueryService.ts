@@ -1,0 +1,27 @@
+// Original file: proto/krishiv/coordinator/v1/query.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ExecuteQueryRequest as _krishiv_coordinator_v1_ExecuteQueryRequest, ExecuteQueryRequest__Output as _krishiv_coordinator_v1_ExecuteQueryRequest__Output } from '../../../krishiv/coordinator/v1/ExecuteQueryRequest';
+import type { ExecuteQueryResponse as _krishiv_coordinator_v1_ExecuteQueryResponse, ExecuteQueryResponse__Output as _krishiv_coordinator_v1_ExecuteQueryResponse__Output } from '../../../krishiv/coordinator/v1/ExecuteQueryResponse';
+
+export interface QueryServiceClient extends grpc.Client {
+  ExecuteQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  ExecuteQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  ExecuteQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  ExecuteQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  executeQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  executeQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  executeQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  executeQuery(argument: _krishiv_coordinator_v1_ExecuteQueryRequest, callback: grpc.requestCallback<_krishiv_coordinator_v1_ExecuteQueryResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface QueryServiceHandlers extends grpc.UntypedServiceImplementation {
+  ExecuteQuery: grpc.handleUnaryCall<_krishiv_coordinator_v1_ExecuteQueryRequest__Output, _krishiv_coordinator_v1_ExecuteQueryResponse>;
+  
+}
+
+export interface QueryServiceDefinition extends grpc.ServiceDefinition {
+  ExecuteQuery: MethodDefinition<_krishiv_coordinator_v1_ExecuteQueryRequest, _krishiv_coordinator_v1_ExecuteQueryResponse, _krishiv_coordinator_v1_ExecuteQueryRequest__Output, _krishiv_coordinator_v1_ExecuteQueryResponse__Output>
+}
