@@ -42,6 +42,13 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     );
   });
 
+  // A response finished during shutdown closes its connection; otherwise an idle keep-alive
+  // socket would hold the server open until the grace period runs out.
+  const lifecycle = app.get(LifecycleService);
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (lifecycle.draining) reply.header('Connection', 'close');
+  });
+
   const document = buildOpenApiDocument(app, config);
   fastify.get('/api/openapi.json', async () => document);
 
@@ -60,7 +67,7 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     process.exit(1);
   }
 
-  app.get(LifecycleService).markStarted();
+  lifecycle.markStarted();
   installSignalHandlers(app, config, logger);
   logger.log(postureBanner(app, config));
   if (config.generateDevToken) {

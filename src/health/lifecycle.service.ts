@@ -1,9 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { GrpcHealthService } from '../grpc/grpc-health.service';
 
 /** Tracks whether the coordinator is accepting work; flips first when shutdown begins. */
 @Injectable()
-export class LifecycleService implements BeforeApplicationShutdown {
+export class LifecycleService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
   public started = false;
   public draining = false;
@@ -15,11 +15,18 @@ export class LifecycleService implements BeforeApplicationShutdown {
     this.grpcHealth.setServing(true);
   }
 
+  private drainStartedAt = 0;
+
   public beforeApplicationShutdown(signal?: string): void {
     this.draining = true;
+    this.drainStartedAt = Date.now();
     this.grpcHealth.setServing(false);
     this.logger.log(
       `shutting down${signal ? ` on ${signal}` : ''}: not ready, finishing in-flight requests`,
     );
+  }
+
+  public onApplicationShutdown(): void {
+    this.logger.log(`listeners closed after ${Date.now() - this.drainStartedAt} ms`);
   }
 }

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports';
@@ -26,6 +27,20 @@ export interface StartOptions {
   /** Wait for /readyz to answer 200 (default) or only for /healthz. */
   waitFor?: 'ready' | 'live';
   dataDir?: string;
+  /** The coordinator serves TLS signed by this CA: probe it over HTTPS. */
+  tlsCa?: Buffer;
+}
+
+function probe(url: string, ca?: Buffer): Promise<number> {
+  if (!ca) return fetch(url).then((r) => r.status);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url.replace('http:', 'https:'), { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Starts the built coordinator (dist/main.js) as a real process on free loopback ports. */
@@ -42,7 +57,11 @@ export async function startCoordinator(options: StartOptions = {}): Promise<Coor
     KRISHIV_LOG_LEVEL: 'debug',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env,
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -55,16 +74,18 @@ export async function startCoordinator(options: StartOptions = {}): Promise<Coor
   const path = options.waitFor === 'live' ? '/healthz' : '/readyz';
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`coordinator exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`coordinator exited with ${child.exitCode}:\n${output}`);
     try {
-      const response = await fetch(httpUrl + path);
-      if (response.status === 200) break;
+      if ((await probe(httpUrl + path, options.tlsCa)) === 200) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`coordinator did not become ${options.waitFor ?? 'ready'} in 30 s:\n${output}`);
+      throw new Error(
+        `coordinator did not become ${options.waitFor ?? 'ready'} in 30 s:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { Role } from '../src/auth/principal';
+import { ACTIONS, Action, PERMISSIONS } from '../src/roles/permissions';
+import { Coordinator, startCoordinator } from './support/coordinator';
+import { callGrpc, closeGrpcClients, services } from './support/grpc';
+import { OIDC_AUDIENCE, OidcClient, OidcProvider, startOidcProvider } from './support/oidc';
+import { callRest, Operation, operationName, OPERATIONS } from './support/operations';
+import { expectNoSecretsIn } from './support/secrets';
+
+type Credentials = 'none' | 'invalid' | 'valid';
+
+interface PrincipalCase {
+  name: string;
+  credentials: Credentials;
+  /** The role the coordinator must grant (CONTRACT §3); null = authenticated with no role. */
+  role: Role | null;
+  /** Who the coordinator must say the caller is. */
+  subject?: string;
+  method?: 'oidc' | 'service-token' | 'ui-token';
+  client?: OidcClient;
+}
+
+const PRINCIPALS: PrincipalCase[] = [
+  { name: 'no token', credentials: 'none', role: null },
+  { name: 'garbage token', credentials: 'invalid', role: null },
+  { name: 'OIDC reader', credentials: 'valid', role: 'reader', client: 'reader-client' },
+  { name: 'OIDC writer', credentials: 'valid', role: 'writer', client: 'writer-client' },
+  { name: 'OIDC admin', credentials: 'valid', role: 'admin', client: 'admin-client' },
+  { name: 'OIDC token without a role', credentials: 'valid', role: null, client: 'norole-client' },
+  {
+    name: 'service token',
+    credentials: 'valid',
+    role: 'admin',
+    subject: 'service',
+    method: 'service-token',
+  },
+  { name: 'UI token', credentials: 'valid', role: 'reader', subject: 'ui', method: 'ui-token' },
+];
+
+/** CONTRACT §4: the only REST operations that need no token. */
+const PUBLIC_OPERATIONS = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /api/openapi.json',
+  'GET /api/docs',
+];
+
+const AUTHENTICATED = PRINCIPALS.filter((p) => p.credentials === 'valid');
+
+const RANK: Record<Role, number> = { reader: 0, writer: 1, admin: 2 };
+
+type Outcome = 'unauthenticated' | 'invalid-token' | 'forbidden' | 'ok';
+
+/** What the permission table says must happen; never written per cell. */
+function expectedOutcome(principal: PrincipalCase, action: Action): Outcome {
+  if (principal.credentials === 'none') return 'unauthenticated';
+  if (principal.credentials === 'invalid') return 'invalid-token';
+  const required: Role | null = PERMISSIONS[action];
+  if (required === null) return 'ok';
+  if (principal.role === null) return 'forbidden';
+  return RANK[principal.role] >= RANK[required] ? 'ok' : 'forbidden';
+}
+
+/**
+ * The role a refusal names. A caller with no role at all is stopped by the roles guard at the
+ * route's own minimum, before the engine sees the SQL: binding it could reveal which tables exist.
+ */
+function expectedRequiredRole(op: Operation, principal: PrincipalCase): Role {
+  const action = principal.role === null ? (op.declaredAction ?? op.action) : op.action;
+  return PERMISSIONS[action] as Role;
+}
+
+const GRPC_CODE: Record<Outcome, status> = {
+  unauthenticated: status.UNAUTHENTICATED,
+  'invalid-token': status.UNAUTHENTICATED,
+  forbidden: status.PERMISSION_DENIED,
+  ok: status.OK,
+};
+
+const MATRIX = OPERATIONS.flatMap((op) =>
+  PRINCIPALS.map((principal) => ({
+    op,
+    principal,
+    outcome: expectedOutcome(principal, op.action),
+    label: `${operationName(op)} × ${principal.name}`,
+  })),
+);
+
+describe('permission matrix (every operation × transport × principal)', () => {
+  let oidc: OidcProvider;
+  let coordinator: Coordinator;
+  const serviceToken = randomBytes(32).toString('base64url');
+  const uiToken = randomBytes(32).toString('base64url');
+  const garbageToken = `garbage-${randomBytes(24).toString('hex')}`;
+  const oidcTokens = new Map<OidcClient, string>();
+  const secretsUsed = new Set<string>([serviceToken, uiToken, garbageToken]);
+
+  const tokenOf = (principal: PrincipalCase): string | undefined => {
+    if (principal.credentials === 'none') return undefined;
+    if (principal.credentials === 'invalid') return garbageToken;
+    if (principal.client) return oidcTokens.get(principal.client);
+    return principal.method === 'service-token' ? serviceToken : uiToken;
+  };
+
+  beforeAll(async () => {
+    oidc = await startOidcProvider();
+    coordinator = await startCoordinator({
+      env: {
+        KRISHIV_OIDC_ISSUER: oidc.issuer,
+        KRISHIV_OIDC_AUDIENCE: OIDC_AUDIENCE,
+        KRISHIV_COORDINATOR_BEARER_TOKEN: serviceToken,
+        KRISHIV_UI_TOKEN: uiToken,
+      },
+    });
+    for (const principal of PRINCIPALS) {
+      if (!principal.client) continue;
+      const token = await oidc.token(principal.client);
+      oidcTokens.set(principal.client, token);
+      secretsUsed.add(token);
+    }
+  });
+
+  afterAll(async () => {
+    closeGrpcClients();
+    await coordinator?.stop();
+    await oidc?.stop();
+  });
+
+  function expectErrorBody(body: any, statusCode: number, error: string, requiredRole?: Role) {
+    const keys = ['error', 'message', 'statusCode', ...(requiredRole ? ['requiredRole'] : [])];
+    expect(Object.keys(body).sort()).toEqual(keys.sort());
+    expect(body).toMatchObject({ statusCode, error, message: expect.any(String) });
+    expect(body.message).not.toBe('');
+    if (requiredRole) expect(body.requiredRole).toBe(requiredRole);
+  }
+
+  describe('REST', () => {
+    test.each(MATRIX)('$label → $outcome', async ({ op, principal, outcome }) => {
+      const token = tokenOf(principal);
+      const response = await callRest(
+        coordinator.httpUrl,
+        op.rest,
+        token === undefined ? undefined : `Bearer ${token}`,
+      );
+      const body: any = await response.json();
+      const challenge = response.headers.get('www-authenticate');
+      switch (outcome) {
+        case 'unauthenticated':
+          expect(response.status).toBe(401);
+          // RFC 6750 §3.1: no error code when the request carried no credentials.
+          expect(challenge).toBe('Bearer realm="krishiv"');
+          expectErrorBody(body, 401, 'Unauthorized');
+          break;
+        case 'invalid-token':
+          expect(response.status).toBe(401);
+          expect(challenge).toMatch(
+            /^Bearer realm="krishiv", error="invalid_token", error_description="[^"]+"$/,
+          );
+          expectErrorBody(body, 401, 'Unauthorized');
+          break;
+        case 'forbidden':
+          expect(response.status).toBe(403);
+          expect(challenge).toContain('error="insufficient_scope"');
+          expectErrorBody(body, 403, 'Forbidden', expectedRequiredRole(op, principal));
+          break;
+        case 'ok':
+          expect({ status: response.status, body }).toEqual({
+            status: 200,
+            body: expect.anything(),
+          });
+          expect(challenge).toBeNull();
+          break;
+      }
+    });
+  });
+
+  describe('gRPC', () => {
+    test.each(MATRIX)('$label → $outcome', async ({ op, principal, outcome }) => {
+      const { service, method, request } = op.grpc;
+      const result = await callGrpc(
+        coordinator.grpcAddress,
+        service,
+        method,
+        request(),
+        tokenOf(principal),
+      );
+      expect({ code: result.code, message: result.message }).toEqual({
+        code: GRPC_CODE[outcome],
+        message: outcome === 'ok' ? '' : expect.stringMatching(/\S/),
+      });
+    });
+  });
+
+  describe('one message on both transports', () => {
+    const denied = MATRIX.filter((cell) => cell.outcome !== 'ok');
+    test.each(denied)('$label', async ({ op, principal }) => {
+      const token = tokenOf(principal);
+      const rest: any = await (
+        await callRest(
+          coordinator.httpUrl,
+          op.rest,
+          token === undefined ? undefined : `Bearer ${token}`,
+        )
+      ).json();
+      const grpc = await callGrpc(
+        coordinator.grpcAddress,
+        op.grpc.service,
+        op.grpc.method,
+        op.grpc.request(),
+        token,
+      );
+      expect(grpc.message).toBe(rest.message);
+    });
+  });
+
+  describe('whoami names the caller', () => {
+    const expectedFor = (principal: PrincipalCase) => ({
+      subject: principal.client ?? principal.subject,
+      role: principal.role,
+      method: principal.method ?? 'oidc',
+      issuer: principal.client ? oidc.issuer : undefined,
+    });
+
+    test.each(AUTHENTICATED)('REST: $name', async (principal) => {
+      const response = await fetch(`${coordinator.httpUrl}/api/v1/auth/whoami`, {
+        headers: { authorization: `Bearer ${tokenOf(principal)}` },
+      });
+      expect(response.status).toBe(200);
+      const body: any = await response.json();
+      const expected = expectedFor(principal);
+      expect(body.subject).toBe(expected.subject);
+      expect(body.role).toBe(expected.role);
+      expect(body.method).toBe(expected.method);
+      expect(body.issuer).toBe(expected.issuer);
+      if (principal.client) {
+        expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+      } else {
+        expect(body.expiresAt).toBeUndefined();
+      }
+    });
+
+    test.each(AUTHENTICATED)('gRPC: $name', async (principal) => {
+      const result = await callGrpc(
+        coordinator.grpcAddress,
+        'AuthService',
+        'WhoAmI',
+        {},
+        tokenOf(principal),
+      );
+      expect(result.code).toBe(status.OK);
+      const expected = expectedFor(principal);
+      expect(result.response).toMatchObject({
+        subject: expected.subject,
+        role: expected.role ?? '',
+        method: expected.method,
+        issuer: expected.issuer ?? '',
+      });
+      if (principal.client) {
+        expect(Date.parse(result.response.expiresAt)).toBeGreaterThan(Date.now());
+      } else {
+        expect(result.response.expiresAt).toBe('');
+      }
+    });
+  });
+
+  describe('can-i agrees with the permission table', () => {
+    test.each(AUTHENTICATED)('$name', async (principal) => {
+      const answers = await Promise.all(
+        ACTIONS.map(async (action) => {
+          const response = await fetch(
+            `${coordinator.httpUrl}/api/v1/auth/can-i?action=${encodeURIComponent(action)}`,
+            { headers: { authorization: `Bearer ${tokenOf(principal)}` } },
+          );
+          const body: any = await response.json();
+          return {
+            action,
+            status: response.status,
+            allowed: body.allowed,
+            requiredRole: body.requiredRole,
+          };
+        }),
+      );
+      expect(answers).toEqual(
+        ACTIONS.map((action) => ({
+          action,
+          status: 200,
+          allowed: expectedOutcome(principal, action) === 'ok',
+          requiredRole: PERMISSIONS[action] ?? '',
+        })),
+      );
+    });
+  });
+
+  describe('the catalog covers the whole API', () => {
+    const declared = (op: Operation) => op.declaredAction ?? op.action;
+
+    it('every OpenAPI operation carrying x-krishiv-action is in the catalog, and vice versa', async () => {
+      const response = await fetch(`${coordinator.httpUrl}/api/openapi.json`);
+      expect(response.status).toBe(200);
+      const document: any = await response.json();
+      const documented = new Set<string>();
+      const withoutAction: string[] = [];
+      for (const [path, item] of Object.entries<any>(document.paths)) {
+        for (const [method, operation] of Object.entries<any>(item)) {
+          const action = operation?.['x-krishiv-action'];
+          if (action !== undefined) documented.add(`${method.toUpperCase()} ${path} ${action}`);
+          else withoutAction.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      const catalogued = new Set(
+        OPERATIONS.map((op) => `${op.rest.method} ${op.rest.path} ${declared(op)}`),
+      );
+      expect([...documented].sort()).toEqual([...catalogued].sort());
+      // Deny by default: only the contract's public endpoints may go without an action.
+      expect(withoutAction.filter((op) => !PUBLIC_OPERATIONS.includes(op))).toEqual([]);
+    });
+
+    it('every RPC of the loaded proto services is in the catalog, and vice versa', () => {
+      const rpcs = new Set<string>();
+      for (const [name, ctor] of Object.entries<any>(services)) {
+        if (typeof ctor !== 'function' || !ctor.service) continue;
+        for (const method of Object.keys(ctor.service)) rpcs.add(`${name}.${method}`);
+      }
+      const catalogued = new Set(OPERATIONS.map((op) => `${op.grpc.service}.${op.grpc.method}`));
+      expect([...rpcs].sort()).toEqual([...catalogued].sort());
+    });
+
+    it('every catalog action is in the permission table', () => {
+      for (const op of OPERATIONS) {
+        expect(ACTIONS).toContain(op.action);
+        expect(ACTIONS).toContain(declared(op));
+      }
+    });
+  });
+
+  it('never logs a token', () => {
+    expect(secretsUsed.size).toBeGreaterThanOrEqual(7);
+    expectNoSecretsIn(coordinator.logs(), secretsUsed);
+  });
+});
