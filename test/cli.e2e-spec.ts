@@ -11,7 +11,10 @@ describe('krishiv CLI', () => {
     beforeAll(async () => {
       coordinator = await startCoordinator();
       // Only the data dir: the CLI must find the dev token by itself.
-      env = { KRISHIV_COORDINATOR: `http://${coordinator.grpcAddress}`, KRISHIV_DATA_DIR: coordinator.dataDir };
+      env = {
+        KRISHIV_COORDINATOR: `http://${coordinator.grpcAddress}`,
+        KRISHIV_DATA_DIR: coordinator.dataDir,
+      };
     });
 
     afterAll(async () => {
@@ -30,9 +33,16 @@ describe('krishiv CLI', () => {
       const csv = await runCli(['sql', '--format', 'csv'], env, "SELECT 1 AS a, 'x,y' AS b");
       expect(csv.code).toBe(0);
       expect(csv.stdout).toBe('a,b\n1,"x,y"\n');
-      const json = await runCli(['--format', 'json', 'sql', '-q', 'SELECT 9007199254740993::BIGINT AS big'], env);
+      const json = await runCli(
+        ['--format', 'json', 'sql', '-q', 'SELECT 9007199254740993::BIGINT AS big'],
+        env,
+      );
       expect(json.code).toBe(0);
-      expect(JSON.parse(json.stdout)).toMatchObject({ rows: [['9007199254740993']], rowCount: 1, truncated: false });
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        rows: [['9007199254740993']],
+        rowCount: 1,
+        truncated: false,
+      });
     });
 
     it('says when rows were truncated', async () => {
@@ -44,7 +54,11 @@ describe('krishiv CLI', () => {
     it('shows whoami and can-i for the service token', async () => {
       const who = await runCli(['whoami', '--format', 'json'], { ...env });
       expect(who.code).toBe(0);
-      expect(JSON.parse(who.stdout)).toMatchObject({ subject: 'service', role: 'admin', method: 'service-token' });
+      expect(JSON.parse(who.stdout)).toMatchObject({
+        subject: 'service',
+        role: 'admin',
+        method: 'service-token',
+      });
       const can = await runCli(['auth', 'can-i', 'jobs:cancel'], env);
       expect(can.code).toBe(0);
       expect(can.stdout).toMatch(/allowed\s+true/);
@@ -65,7 +79,10 @@ describe('krishiv CLI', () => {
     });
 
     it('exits 3 with a hint when the token is wrong', async () => {
-      const run = await runCli(['whoami'], { ...env, KRISHIV_COORDINATOR_BEARER_TOKEN: 'wrong-token-wrong-token' });
+      const run = await runCli(['whoami'], {
+        ...env,
+        KRISHIV_COORDINATOR_BEARER_TOKEN: 'wrong-token-wrong-token',
+      });
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('hint:');
     });
@@ -84,7 +101,10 @@ describe('krishiv CLI', () => {
 
     beforeAll(async () => {
       coordinator = await startCoordinator({ env: { KRISHIV_UI_TOKEN: uiToken } });
-      env = { KRISHIV_COORDINATOR: `http://${coordinator.grpcAddress}`, KRISHIV_COORDINATOR_BEARER_TOKEN: uiToken };
+      env = {
+        KRISHIV_COORDINATOR: `http://${coordinator.grpcAddress}`,
+        KRISHIV_COORDINATOR_BEARER_TOKEN: uiToken,
+      };
     });
 
     afterAll(async () => {
@@ -109,7 +129,11 @@ describe('krishiv CLI', () => {
         KRISHIV_COORDINATOR: env.KRISHIV_COORDINATOR,
       });
       expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toMatchObject({ subject: 'ui', role: 'reader', method: 'ui-token' });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        subject: 'ui',
+        role: 'reader',
+        method: 'ui-token',
+      });
     });
   });
 });

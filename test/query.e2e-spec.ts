@@ -24,7 +24,9 @@ describe('query API on the development token', () => {
     });
 
   it('answers SELECT 42 over REST with typed JSON values', async () => {
-    const response = await query({ sql: "SELECT 42 AS answer, 9007199254740993::BIGINT AS big, DATE '2024-01-02' AS d" });
+    const response = await query({
+      sql: "SELECT 42 AS answer, 9007199254740993::BIGINT AS big, DATE '2024-01-02' AS d",
+    });
     expect(response.status).toBe(200);
     const body: any = await response.json();
     expect(body.columns).toEqual([
@@ -38,9 +40,15 @@ describe('query API on the development token', () => {
   });
 
   it('answers the same query over gRPC with lossless values', async () => {
-    const outcome = await callGrpc(coordinator.grpcAddress, 'QueryService', 'ExecuteQuery', {
-      sql: 'SELECT 42 AS answer, 9007199254740993::BIGINT AS big, NULL AS n, 1.5::DOUBLE AS f, true AS b',
-    }, token);
+    const outcome = await callGrpc(
+      coordinator.grpcAddress,
+      'QueryService',
+      'ExecuteQuery',
+      {
+        sql: 'SELECT 42 AS answer, 9007199254740993::BIGINT AS big, NULL AS n, 1.5::DOUBLE AS f, true AS b',
+      },
+      token,
+    );
     expect(outcome.code).toBe(status.OK);
     expect(outcome.response.rows[0].values).toEqual([
       expect.objectContaining({ intValue: '42', kind: 'intValue' }),
@@ -55,7 +63,9 @@ describe('query API on the development token', () => {
   it('rejects a call without a token on both transports', async () => {
     const rest = await fetch(`${coordinator.httpUrl}/api/v1/query`, { method: 'POST', body: '{}' });
     expect(rest.status).toBe(401);
-    const grpc = await callGrpc(coordinator.grpcAddress, 'QueryService', 'ExecuteQuery', { sql: 'SELECT 1' });
+    const grpc = await callGrpc(coordinator.grpcAddress, 'QueryService', 'ExecuteQuery', {
+      sql: 'SELECT 1',
+    });
     expect(grpc.code).toBe(status.UNAUTHENTICATED);
   });
 });

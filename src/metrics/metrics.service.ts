@@ -48,6 +48,6 @@ export class MetricsService {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'krishiv_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'krishiv_' });
   }
 }

@@ -11,7 +11,12 @@ export interface CliRun {
 }
 
 /** Runs the real `krishiv` binary with a clean environment plus `env`, optionally feeding stdin. */
-export function runCli(args: string[], env: Record<string, string>, stdin?: string, cwd = REPO_ROOT): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+  cwd = REPO_ROOT,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },

@@ -35,10 +35,15 @@ export function callGrpc(
   const c = client(address, service);
   const name = method.charAt(0).toLowerCase() + method.slice(1);
   return new Promise((resolve) => {
-    c[name](request, metadata, { deadline: Date.now() + 20_000 }, (err: grpc.ServiceError | null, response: any) => {
-      if (err) resolve({ code: err.code, message: err.details ?? err.message });
-      else resolve({ code: grpc.status.OK, message: '', response });
-    });
+    c[name](
+      request,
+      metadata,
+      { deadline: Date.now() + 20_000 },
+      (err: grpc.ServiceError | null, response: any) => {
+        if (err) resolve({ code: err.code, message: err.details ?? err.message });
+        else resolve({ code: grpc.status.OK, message: '', response });
+      },
+    );
   });
 }
 
