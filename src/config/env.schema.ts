@@ -329,15 +329,20 @@ function productionRefusals(
  * one go instead of one per restart.
  */
 export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigResult {
-  const parsed = envSchema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
-    };
-  }
-  const env = parsed.data;
+  // Each variable is parsed on its own, falling back to its default when invalid, so the
+  // cross-variable checks below still run and every problem is reported in one go.
   const problems: string[] = [];
+  const fields: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(raw[name]);
+    if (result.success) {
+      fields[name] = result.data;
+    } else {
+      problems.push(...result.error.issues.map((i) => `${name}: ${i.message}`));
+      fields[name] = (schema as z.ZodType).parse(undefined);
+    }
+  }
+  const env = fields as ParsedEnv;
 
   const fileTokens: string[] = [];
   const files = [
