@@ -15,19 +15,29 @@ import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi';
 
 export const HTTP_BODY_LIMIT = 2 * 1024 * 1024;
+const MAX_HEADER_BYTES = 64 * 1024;
 
 /** Starts REST and gRPC in one process, behind one guard chain and one exception filter. */
 export async function startCoordinator(config: AppConfig): Promise<NestFastifyApplication> {
+  // Node's default 16 KiB header cap would answer 431 before the 16 KiB token check could
+  // give a proper 401 with a reason.
   const adapter = new FastifyAdapter({
     bodyLimit: HTTP_BODY_LIMIT,
-    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
-  });
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    ...(config.tls
+      ? { https: { cert: config.tls.cert, key: config.tls.key, maxHeaderSize: MAX_HEADER_BYTES } }
+      : {}),
+  } as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   const logger = new NestLogger('Coordinator');
+  // A stray rejection is a bug to log with a reference, not a reason to drop every caller.
+  process.on('unhandledRejection', (reason) => {
+    logger.error(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
 
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

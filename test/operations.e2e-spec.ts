@@ -20,8 +20,9 @@ const healthProto = join(
   'v1',
   'health.proto',
 );
-const Health = (grpc.loadPackageDefinition(protoLoader.loadSync(healthProto, { enums: String })) as any).grpc.health.v1
-  .Health;
+const Health = (
+  grpc.loadPackageDefinition(protoLoader.loadSync(healthProto, { enums: String })) as any
+).grpc.health.v1.Health;
 
 function healthCheck(
   address: string,
@@ -131,9 +132,15 @@ describe('operations', () => {
       // Well inside the 10 s grace: nothing idle held the listeners open.
       expect(Date.now() - signalledAt).toBeLessThan(5000);
       // The query was still running when the signal arrived, and was answered afterwards.
-      const lines = coordinator.logs().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const lines = coordinator
+        .logs()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
       const signalAt = lines.find((l) => l.msg === 'SIGTERM received')?.time;
-      const answeredAt = lines.find((l) => l.req?.url === '/api/v1/query' && l.res?.statusCode === 200)?.time;
+      const answeredAt = lines.find(
+        (l) => l.req?.url === '/api/v1/query' && l.res?.statusCode === 200,
+      )?.time;
       expect(signalAt).toBeDefined();
       expect(answeredAt).toBeGreaterThan(signalAt);
     });

@@ -20,8 +20,10 @@ export function parseBearer(header: string | string[] | undefined): string | und
   const space = trimmed.search(/\s/);
   const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') {
+    // Name the scheme only when it looks like one; a bare token must not be echoed back.
+    const named = /^[A-Za-z][A-Za-z0-9-]{0,15}$/.test(scheme) && space !== -1 ? ` "${scheme}"` : '';
     throw new UnauthenticatedError(
-      `unsupported authorization scheme "${scheme.slice(0, 20)}"; send "Authorization: Bearer <token>"`,
+      `unsupported authorization scheme${named}; send "Authorization: Bearer <token>"`,
     );
   }
   const token = space === -1 ? '' : trimmed.slice(space).trim();

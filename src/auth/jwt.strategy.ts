@@ -37,10 +37,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         rawJwt: string,
         done: (err: unknown, key?: unknown) => void,
       ) => {
-        this.keyForToken(rawJwt).then(
-          (key) => done(null, key),
-          (err: unknown) => done(err),
-        );
+        // done() runs jsonwebtoken's verification synchronously; anything it throws must become
+        // a refusal, never an unhandled rejection.
+        this.keyForToken(rawJwt)
+          .then((key) => done(null, key))
+          .catch((err: unknown) => done(err));
       },
       algorithms: oidc.algorithms as never,
       audience: oidc.audiences.length > 0 ? (oidc.audiences as [string, ...string[]]) : undefined,
@@ -76,6 +77,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const decoded = decode(rawJwt, { complete: true });
     if (!decoded || typeof decoded.header !== 'object') {
       throw new UnauthenticatedError('token is not a well-formed JWT');
+    }
+    const payload: unknown = decoded.payload;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new UnauthenticatedError('token payload is not a JSON object');
     }
     const { alg, kid } = decoded.header;
     // Checked before any key lookup, so `none`/HS* tokens cannot trigger JWKS fetches.

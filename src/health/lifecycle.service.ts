@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { GrpcHealthService } from '../grpc/grpc-health.service';
 
 /** Tracks whether the coordinator is accepting work; flips first when shutdown begins. */
