@@ -92,6 +92,11 @@ function list(v: string | undefined, separator: RegExp = /,/): string[] {
     .filter((s) => s !== '');
 }
 
+/** A variable holding exactly one token: commas are part of it. */
+function single(v: string | undefined): string[] {
+  return v === undefined ? [] : [v];
+}
+
 const role = (defaultValue: Role) =>
   z
     .string()
@@ -269,6 +274,7 @@ function productionRefusals(
   env: ParsedEnv,
   config: AppConfig,
   fileTokens: string[],
+  uiFileTokens: string[],
   problems: string[],
 ) {
   if (env.KRISHIV_OIDC_AUDIENCE === undefined) {
@@ -281,12 +287,7 @@ function productionRefusals(
       'KRISHIV_OIDC_JWKS_URI / KRISHIV_OIDC_ISSUER: production needs an OIDC provider; set one of them (https://…)',
     );
   }
-  const serviceSources =
-    env.KRISHIV_COORDINATOR_BEARER_TOKEN ??
-    env.KRISHIV_COORDINATOR_BEARER_TOKENS ??
-    env.KRISHIV_COORDINATOR_BEARER_TOKEN_FILE ??
-    env.KRISHIV_COORDINATOR_BEARER_TOKENS_FILE;
-  if (serviceSources === undefined) {
+  if (config.serviceTokens.inline.length === 0 && fileTokens.length === 0) {
     problems.push(
       'KRISHIV_COORDINATOR_BEARER_TOKEN: production needs a service token for service-to-service calls; ' +
         'set it (or KRISHIV_COORDINATOR_BEARER_TOKEN_FILE) to a random string of at least 32 characters',
@@ -306,13 +307,14 @@ function productionRefusals(
     }
   }
   const shortTokens: [string, string[]][] = [
-    ['KRISHIV_COORDINATOR_BEARER_TOKEN', list(env.KRISHIV_COORDINATOR_BEARER_TOKEN)],
+    ['KRISHIV_COORDINATOR_BEARER_TOKEN', single(env.KRISHIV_COORDINATOR_BEARER_TOKEN)],
     [
       'KRISHIV_COORDINATOR_BEARER_TOKENS',
       parseTokenList(env.KRISHIV_COORDINATOR_BEARER_TOKENS ?? ''),
     ],
     ['KRISHIV_COORDINATOR_BEARER_TOKEN(S)_FILE', fileTokens],
-    ['KRISHIV_UI_TOKEN', list(env.KRISHIV_UI_TOKEN)],
+    ['KRISHIV_UI_TOKEN', single(env.KRISHIV_UI_TOKEN)],
+    ['KRISHIV_UI_TOKEN_FILE', uiFileTokens],
   ];
   for (const [variable, tokens] of shortTokens) {
     if (tokens.some((t) => t.length < MIN_STATIC_TOKEN_LENGTH)) {
@@ -356,8 +358,14 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     const content = readable(resolve(cwd, file), variable, problems);
     if (content) fileTokens.push(...parseTokenList(content.toString('utf8')));
   });
+  const uiFileTokens: string[] = [];
   if (env.KRISHIV_UI_TOKEN_FILE !== undefined) {
-    readable(resolve(cwd, env.KRISHIV_UI_TOKEN_FILE), 'KRISHIV_UI_TOKEN_FILE', problems);
+    const content = readable(
+      resolve(cwd, env.KRISHIV_UI_TOKEN_FILE),
+      'KRISHIV_UI_TOKEN_FILE',
+      problems,
+    );
+    if (content) uiFileTokens.push(...parseTokenList(content.toString('utf8')).slice(0, 1));
   }
 
   let tls: TlsConfig | null = null;
@@ -381,7 +389,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
 
   const oidc = buildOidc(env, problems);
   const inline = [
-    ...list(env.KRISHIV_COORDINATOR_BEARER_TOKEN),
+    ...single(env.KRISHIV_COORDINATOR_BEARER_TOKEN),
     ...parseTokenList(env.KRISHIV_COORDINATOR_BEARER_TOKENS ?? ''),
   ];
   const uiToken =
@@ -429,7 +437,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     grpcReflection: !env.KRISHIV_PRODUCTION,
   };
 
-  if (config.production) productionRefusals(env, config, fileTokens, problems);
+  if (config.production) productionRefusals(env, config, fileTokens, uiFileTokens, problems);
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config };
 }

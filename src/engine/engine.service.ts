@@ -4,8 +4,6 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 
-const MAX_IDLE_CONNECTIONS = 8;
-
 /** Quote a string as a SQL literal. */
 function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
@@ -13,15 +11,15 @@ function literal(text: string): string {
 
 /**
  * The embedded DuckDB engine: one persistent database under the data dir, sandboxed before any
- * caller reaches it. Files are reachable only under `<dataDir>/files`, so the metadata, the dev
- * token and the database file itself stay out of reach of SQL; configuration is locked and no
- * extension can be installed or loaded.
+ * caller reaches it. Files are reachable only under `<dataDir>/files`, so the metadata and the
+ * dev token stay out of reach of SQL (the engine always lets SQL read its own database and WAL
+ * files, whose content readers may query anyway); configuration is locked and no extension can
+ * be installed or loaded.
  */
 @Injectable()
 export class EngineService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EngineService.name);
   private instance: DuckDBInstance | undefined;
-  private readonly idle: DuckDBConnection[] = [];
   private opened = false;
 
   constructor(private readonly config: AppConfigService) {}
@@ -50,7 +48,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     await setup.run(`SET allowed_directories = [${literal(`${this.filesDir}/`)}]`);
     await setup.run('SET enable_external_access = false');
     await setup.run('SET lock_configuration = true');
-    this.idle.push(setup);
+    setup.closeSync();
     this.opened = true;
     this.logger.log(
       `engine open at ${join(dataDir, 'engine.duckdb')}; files under ${this.filesDir}`,
@@ -59,24 +57,22 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
 
   public onApplicationShutdown(): void {
     this.opened = false;
-    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.instance?.closeSync();
     this.instance = undefined;
   }
 
-  /** Runs `work` on a connection of its own; the connection is reused unless `work` fails. */
+  /**
+   * Runs `work` on a fresh connection, closed afterwards. Connections are never shared between
+   * requests: temporary views, macros and variables live on a connection, and one caller's must
+   * not shadow another's tables.
+   */
   public async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (!this.instance) throw new Error('engine is not open');
-    const connection = this.idle.pop() ?? (await this.instance.connect());
-    let healthy = false;
+    const connection = await this.instance.connect();
     try {
-      const result = await work(connection);
-      healthy = true;
-      return result;
+      return await work(connection);
     } finally {
-      if (healthy && this.opened && this.idle.length < MAX_IDLE_CONNECTIONS)
-        this.idle.push(connection);
-      else connection.closeSync();
+      connection.closeSync();
     }
   }
 }

@@ -44,11 +44,24 @@ const REFUSED: Partial<Record<StatementType, string>> = {
   [StatementType.EXECUTE]: 'prepared statements do not survive between requests',
 };
 
+const EXPLAIN_ANALYZE: StatementClass = {
+  kind: 'refused',
+  name: 'EXPLAIN ANALYZE',
+  reason:
+    'it executes the statement it explains; run that statement itself, or EXPLAIN without ANALYZE',
+};
+
 /**
  * Classifies one statement by the type DuckDB's own parser and binder gave it (never by
  * matching text). Unknown types are refused: deny by default.
+ *
+ * One refinement needs the text: the engine reports EXPLAIN and EXPLAIN ANALYZE alike, and the
+ * latter runs its statement (a COPY, an ATTACH) whatever the caller's role. An EXPLAIN is therefore
+ * refused when the request mentions ANALYZE/ANALYSE anywhere. That can only refuse more, never
+ * allow more: the keyword cannot reach the parser without those letters in the text.
  */
-export function classifyStatement(type: StatementType): StatementClass {
+export function classifyStatement(type: StatementType, sql = ''): StatementClass {
+  if (type === StatementType.EXPLAIN && /analy[sz]e/i.test(sql)) return EXPLAIN_ANALYZE;
   const name = StatementType[type] ?? `type ${type}`;
   if (READ.has(type)) return { kind: 'allowed', action: 'query:read', name };
   if (WRITE.has(type)) return { kind: 'allowed', action: 'query:write', name };

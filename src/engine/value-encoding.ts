@@ -1,5 +1,6 @@
 import {
   DuckDBBlobValue,
+  DuckDBDateValue,
   DuckDBTypeId,
   DuckDBValue,
   DuckDBValueConverter,
@@ -27,11 +28,23 @@ const SMALL_INTEGERS = new Set([
   DuckDBTypeId.UINTEGER,
 ]);
 
-/** `2024-01-02 03:04:05.1+00` → `2024-01-02T03:04:05.1+00:00` (ISO 8601 / RFC 3339). */
-function isoTimestamp(text: string): string {
+/** DuckDB's DATE infinities, in days since the epoch. */
+const DATE_INFINITY = 2147483647;
+
+/**
+ * DuckDB's text form of a date or timestamp as ISO 8601: `T` between date and time, `±hh:mm`
+ * offsets, and astronomical years before the common era (`0044-03-15 (BC)` → `-0043-03-15`).
+ */
+function isoDateTime(text: string): string {
   if (!/^\d/.test(text)) return text; // infinity, -infinity
-  const t = text.replace(' ', 'T');
-  return /[+-]\d{2}$/.test(t) ? `${t}:00` : t;
+  const bc = /^(\d+)(-\d\d-\d\d) \(BC\)(.*)$/.exec(text);
+  const plain = bc ? `${formatYear(1 - Number(bc[1]))}${bc[2]}${bc[3]}` : text;
+  const t = plain.replace(' ', 'T');
+  return /T.*[+-]\d{2}$/.test(t) ? `${t}:00` : t;
+}
+
+function formatYear(year: number): string {
+  return `${year < 0 ? '-' : ''}${String(Math.abs(year)).padStart(4, '0')}`;
 }
 
 /**
@@ -42,7 +55,12 @@ function isoTimestamp(text: string): string {
 export const restValueConverter: DuckDBValueConverter<JsonValue> = (value, type, converter) => {
   if (value === null) return null;
   if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
-  if (TIMESTAMP_TYPES.has(type.typeId)) return isoTimestamp(String(value));
+  if (value instanceof DuckDBDateValue && Math.abs(value.days) === DATE_INFINITY) {
+    return value.days > 0 ? 'infinity' : '-infinity';
+  }
+  if (TIMESTAMP_TYPES.has(type.typeId) || type.typeId === DuckDBTypeId.DATE) {
+    return isoDateTime(String(value));
+  }
   return JsonDuckDBValueConverter(value, type, converter) as JsonValue;
 };
 

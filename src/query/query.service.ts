@@ -126,7 +126,7 @@ export class QueryService {
         prepared.push(await extracted.prepare(i).catch(() => undefined));
       }
       for (const statement of prepared) {
-        if (statement) this.check(principal, classifyStatement(statement.statementType));
+        if (statement) this.check(principal, classifyStatement(statement.statementType, sql));
       }
 
       const readOnly = principal.role === 'reader';
@@ -147,7 +147,7 @@ export class QueryService {
           reparsed ??= await connection.extractStatements(sql);
           statement = await reparsed.prepare(i).catch(() => undefined);
           if (!statement) throw await this.bindFailure(connection, sql, readOnly, i);
-          this.check(principal, classifyStatement(statement.statementType));
+          this.check(principal, classifyStatement(statement.statementType, sql));
         }
         const last = i === extracted.count - 1;
         if (!last) {
