@@ -1,6 +1,6 @@
 import { JsonValue, restValueConverter, toWireValue } from '../engine/value-encoding';
 import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
-import { QueryResult } from './query.service';
+import { QueryResult } from '../engine/result-set';
 
 export interface RestQueryResult {
   columns: { name: string; type: string }[];

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DuckDBConnection,
+  DuckDBExtractedStatements,
+  DuckDBPreparedStatement,
+  DuckDBResult,
+  StatementType,
+} from '@duckdb/node-api';
+import { AuthService } from '../auth/auth.service';
+import { Principal, roleAllows } from '../auth/principal';
+import {
+  CoordinatorError,
+  InvalidArgumentError,
+  PermissionDeniedError,
+} from '../common/errors/coordinator.error';
+import { requiredRole } from '../roles/permissions';
+import { EngineService } from './engine.service';
+import { classifyStatement, StatementClass } from './statement-classifier';
+
+/** DuckDB error classes that describe the caller's SQL, not a fault of the coordinator. */
+const USER_ERROR =
+  /^(Parser|Binder|Catalog|Conversion|Constraint|Invalid Input|Out of Range|Not implemented|Permission|Dependency|Syntax|Serialization|TransactionContext|Sequence|Invalid|Type|Mismatch Type|Invalid type|Missing Extension|Interrupt)\b/i;
+
+/** Consumes the last statement's result while its transaction is still open. */
+export type ResultConsumer<T> = (result: DuckDBResult) => Promise<T>;
+
+/**
+ * Runs a request's SQL for a principal, for the query API and for jobs alike. Every statement is
+ * classified by the engine's own parser before the first one runs; the request needs the highest
+ * role any of its statements needs, and the whole request runs as one transaction (read-only for
+ * readers, as a second line of defence), so a refused or failed request leaves nothing behind.
+ */
+@Injectable()
+export class SqlRunner {
+  constructor(
+    private readonly engine: EngineService,
+    private readonly auth: AuthService,
+  ) {}
+
+  /**
+   * Checks, without running anything, that the principal may run `sql`: it parses, and every
+   * statement that binds now is allowed. Statements that bind only after earlier ones ran are
+   * checked again when they run.
+   */
+  public async check(
+    connection: DuckDBConnection,
+    principal: Principal,
+    sql: string,
+  ): Promise<void> {
+    try {
+      const extracted = await connection.extractStatements(sql);
+      if (extracted.count === 0) throw new InvalidArgumentError('sql holds no statement');
+      for (let i = 0; i < extracted.count; i++) {
+        const statement = await extracted.prepare(i).catch(() => undefined);
+        if (statement) this.allow(principal, classifyStatement(statement.statementType, sql));
+      }
+    } catch (err) {
+      throw this.translate(err, principal);
+    }
+  }
+
+  /** Runs every statement; `consume` reads the last one's result before the commit. */
+  public async run<T>(
+    connection: DuckDBConnection,
+    principal: Principal,
+    sql: string,
+    consume: ResultConsumer<T>,
+  ): Promise<T> {
+    let inTransaction = false;
+    try {
+      const extracted = await connection.extractStatements(sql);
+      if (extracted.count === 0) throw new InvalidArgumentError('sql holds no statement');
+
+      // Prepare what can be prepared before anything runs. A statement that depends on an
+      // earlier one (INSERT into a table created above) binds only once that one ran.
+      const prepared: (DuckDBPreparedStatement | undefined)[] = [];
+      for (let i = 0; i < extracted.count; i++) {
+        prepared.push(await extracted.prepare(i).catch(() => undefined));
+      }
+      for (const statement of prepared) {
+        if (statement) this.allow(principal, classifyStatement(statement.statementType, sql));
+      }
+
+      const readOnly = principal.role === 'reader';
+      await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+      inTransaction = true;
+      let reparsed: DuckDBExtractedStatements | undefined;
+      let output: T | undefined;
+      for (let i = 0; i < extracted.count; i++) {
+        let statement = prepared[i];
+        if (!statement) {
+          // A failed prepare consumes the extracted statement, so bind it from a fresh parse.
+          reparsed ??= await connection.extractStatements(sql);
+          statement = await reparsed.prepare(i).catch(() => undefined);
+          if (!statement) throw await this.bindFailure(connection, sql, readOnly, i);
+          this.allow(principal, classifyStatement(statement.statementType, sql));
+        }
+        if (i < extracted.count - 1) {
+          await statement.run();
+          continue;
+        }
+        const streaming = statement.statementType === StatementType.SELECT;
+        output = await consume(streaming ? await statement.stream() : await statement.run());
+      }
+      await connection.run('COMMIT');
+      inTransaction = false;
+      return output as T;
+    } catch (err) {
+      if (inTransaction) await connection.run('ROLLBACK').catch(() => undefined);
+      throw this.translate(err, principal);
+    }
+  }
+
+  /**
+   * The bindings drop the message of a failed prepare. Statements before `index` were classified
+   * and allowed, and the failing one stops at bind, so replaying the request inside a transaction
+   * that is always rolled back runs nothing new and yields the engine's own message.
+   */
+  private async bindFailure(
+    connection: DuckDBConnection,
+    sql: string,
+    readOnly: boolean,
+    index: number,
+  ): Promise<unknown> {
+    await connection.run('ROLLBACK');
+    await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+    try {
+      await connection.run(sql);
+      return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
+    } catch (err) {
+      return err;
+    }
+  }
+
+  private allow(principal: Principal, statement: StatementClass): void {
+    if (statement.kind === 'refused') {
+      throw new PermissionDeniedError(
+        `${statement.name} is not allowed through the API: ${statement.reason}`,
+        null,
+      );
+    }
+    if (!roleAllows(principal.role, requiredRole(statement.action))) {
+      this.auth.authorize(principal, statement.action);
+    }
+  }
+
+  /** Engine errors about the caller's SQL become 400s with the engine's message; others pass. */
+  public translate(err: unknown, principal: Principal): unknown {
+    if (err instanceof CoordinatorError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    const text = message.replace(
+      /^Failed to (extract statements|prepare statement|execute prepared statement): /,
+      '',
+    );
+    if (/read-only mode/.test(text) && principal.role === 'reader') {
+      return new PermissionDeniedError(this.auth.denialMessage(principal, 'query:write'), 'writer');
+    }
+    if (USER_ERROR.test(text)) {
+      const hint = /file system operations are disabled/.test(text)
+        ? ` (files are reachable only under ${this.engine.filesDir}/)`
+        : '';
+      return new InvalidArgumentError(`${text.trim()}${hint}`.slice(0, 4000));
+    }
+    return err;
+  }
+}

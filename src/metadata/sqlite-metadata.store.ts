@@ -1,0 +1,329 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, Selectable, SqliteDialect, Updateable } from 'kysely';
+import { InCodeMigrationProvider } from './migrations';
+import {
+  ExecutorRecord,
+  IdempotencyClaim,
+  InsertOutcome,
+  JobEvent,
+  JobFilter,
+  JobPatch,
+  JobRecord,
+  MetadataStore,
+  NewJob,
+} from './metadata.store';
+import { Database, ExecutorsTable, JOB_STATES, JobsTable, JobState } from './schema';
+
+function toJob(row: Selectable<JobsTable>): JobRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    sql: row.sql,
+    state: row.state,
+    submittedBy: row.submitted_by,
+    submitterRole: row.submitter_role,
+    submittedAt: row.submitted_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    executorId: row.executor_id,
+    error: row.error,
+    rowCount: row.row_count,
+    timeoutMs: row.timeout_ms,
+    cancelledBy: row.cancelled_by,
+    resultColumns: row.result_columns ? JSON.parse(row.result_columns) : null,
+    resultPath: row.result_path,
+    expiredAt: row.expired_at,
+  };
+}
+
+function toExecutor(row: Selectable<ExecutorsTable>): ExecutorRecord {
+  return {
+    id: row.id,
+    state: row.state,
+    slots: row.slots,
+    host: row.host,
+    registeredAt: row.registered_at,
+    lastHeartbeatAt: row.last_heartbeat_at,
+  };
+}
+
+function patchColumns(patch: JobPatch): Updateable<JobsTable> {
+  const columns: Record<string, unknown> = {};
+  const names: Record<keyof JobPatch, keyof JobsTable> = {
+    state: 'state',
+    startedAt: 'started_at',
+    finishedAt: 'finished_at',
+    executorId: 'executor_id',
+    error: 'error',
+    rowCount: 'row_count',
+    cancelledBy: 'cancelled_by',
+    resultColumns: 'result_columns',
+    resultPath: 'result_path',
+    expiredAt: 'expired_at',
+  };
+  for (const [key, value] of Object.entries(patch) as [keyof JobPatch, unknown][]) {
+    if (value === undefined) continue;
+    columns[names[key]] = key === 'resultColumns' && value !== null ? JSON.stringify(value) : value;
+  }
+  return columns as Updateable<JobsTable>;
+}
+
+/**
+ * The embedded metadata store: SQLite in WAL mode with full fsync on commit, through Kysely. A
+ * committed write survives a killed process and a lost machine alike.
+ */
+export class SqliteMetadataStore extends MetadataStore {
+  private constructor(private readonly db: Kysely<Database>) {
+    super();
+  }
+
+  /** Opens (creating if needed) the database and brings its schema up to date. */
+  public static async open(path: string): Promise<SqliteMetadataStore> {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const sqlite = new BetterSqlite3(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      await db.destroy();
+      throw new Error(
+        `metadata migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown error'}`,
+      );
+    }
+    return new SqliteMetadataStore(db);
+  }
+
+  public async insertJob(
+    job: NewJob,
+    event: JobEvent,
+    claim?: IdempotencyClaim,
+  ): Promise<InsertOutcome> {
+    return this.db.transaction().execute(async (tx) => {
+      if (claim) {
+        const existing = await tx
+          .selectFrom('idempotency_keys')
+          .selectAll()
+          .where('subject', '=', claim.subject)
+          .where('key', '=', claim.key)
+          .executeTakeFirst();
+        if (existing) {
+          if (existing.request_digest !== claim.requestDigest) {
+            return { kind: 'key-conflict', jobId: existing.job_id } as const;
+          }
+          const row = await tx
+            .selectFrom('jobs')
+            .selectAll()
+            .where('id', '=', existing.job_id)
+            .executeTakeFirst();
+          if (row) return { kind: 'replayed', job: toJob(row) } as const;
+        }
+      }
+      const row = await tx
+        .insertInto('jobs')
+        .values({
+          id: job.id,
+          name: job.name,
+          kind: job.kind,
+          sql: job.sql,
+          state: 'queued',
+          submitted_by: job.submittedBy,
+          submitter_role: job.submitterRole,
+          submitted_at: job.submittedAt,
+          timeout_ms: job.timeoutMs,
+          started_at: null,
+          finished_at: null,
+          executor_id: null,
+          error: null,
+          row_count: null,
+          cancelled_by: null,
+          result_columns: null,
+          result_path: null,
+          expired_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('job_events')
+        .values({
+          job_id: job.id,
+          at: event.at,
+          actor: event.actor,
+          event: event.event,
+          detail: event.detail ?? null,
+        })
+        .execute();
+      if (claim) {
+        await tx
+          .insertInto('idempotency_keys')
+          .values({
+            subject: claim.subject,
+            key: claim.key,
+            job_id: job.id,
+            request_digest: claim.requestDigest,
+            created_at: job.submittedAt,
+          })
+          .onConflict((oc) => oc.columns(['subject', 'key']).doUpdateSet({ job_id: job.id }))
+          .execute();
+      }
+      return { kind: 'created', job: toJob(row) } as const;
+    });
+  }
+
+  public async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  public async listJobs(filter: JobFilter): Promise<JobRecord[]> {
+    let query = this.db.selectFrom('jobs').selectAll().where('expired_at', 'is', null);
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
+    if (filter.submittedBy) query = query.where('submitted_by', '=', filter.submittedBy);
+    if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+    const rows = await query.orderBy('seq', 'desc').limit(filter.limit).execute();
+    return rows.map(toJob);
+  }
+
+  public async transitionJob(
+    id: string,
+    from: readonly JobState[],
+    patch: JobPatch,
+    event: JobEvent,
+  ): Promise<JobRecord | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('jobs')
+        .set(patchColumns(patch))
+        .where('id', '=', id)
+        .where('state', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await tx
+        .insertInto('job_events')
+        .values({
+          job_id: id,
+          at: event.at,
+          actor: event.actor,
+          event: event.event,
+          detail: event.detail ?? null,
+        })
+        .execute();
+      return toJob(row);
+    });
+  }
+
+  public async queuedJobs(limit: number): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('state', '=', 'queued')
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
+  public async jobsInState(state: JobState): Promise<JobRecord[]> {
+    const rows = await this.db.selectFrom('jobs').selectAll().where('state', '=', state).execute();
+    return rows.map(toJob);
+  }
+
+  public async countJobsByState(): Promise<Record<JobState, number>> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('expired_at', 'is', null)
+      .groupBy('state')
+      .execute();
+    const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+    for (const row of rows) counts[row.state] = Number(row.n);
+    return counts;
+  }
+
+  public async jobsToExpire(finishedBefore: string, limit: number): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('expired_at', 'is', null)
+      .where('finished_at', 'is not', null)
+      .where('finished_at', '<', finishedBefore)
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
+  public async jobEvents(jobId: string): Promise<JobEvent[]> {
+    const rows = await this.db
+      .selectFrom('job_events')
+      .select(['at', 'actor', 'event', 'detail'])
+      .where('job_id', '=', jobId)
+      .orderBy('id', 'asc')
+      .execute();
+    return rows;
+  }
+
+  public async upsertExecutor(executor: ExecutorRecord): Promise<void> {
+    await this.db
+      .insertInto('executors')
+      .values({
+        id: executor.id,
+        state: executor.state,
+        slots: executor.slots,
+        host: executor.host,
+        registered_at: executor.registeredAt,
+        last_heartbeat_at: executor.lastHeartbeatAt,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          state: executor.state,
+          slots: executor.slots,
+          host: executor.host,
+          registered_at: executor.registeredAt,
+          last_heartbeat_at: executor.lastHeartbeatAt,
+        }),
+      )
+      .execute();
+  }
+
+  public async getExecutor(id: string): Promise<ExecutorRecord | undefined> {
+    const row = await this.db
+      .selectFrom('executors')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toExecutor(row);
+  }
+
+  public async listExecutors(): Promise<ExecutorRecord[]> {
+    const rows = await this.db.selectFrom('executors').selectAll().orderBy('id').execute();
+    return rows.map(toExecutor);
+  }
+
+  public async updateExecutor(
+    id: string,
+    patch: Partial<Pick<ExecutorRecord, 'state' | 'lastHeartbeatAt'>>,
+  ): Promise<void> {
+    const set: Updateable<ExecutorsTable> = {};
+    if (patch.state) set.state = patch.state;
+    if (patch.lastHeartbeatAt) set.last_heartbeat_at = patch.lastHeartbeatAt;
+    await this.db.updateTable('executors').set(set).where('id', '=', id).execute();
+  }
+
+  public async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
