@@ -12,6 +12,8 @@ import { HealthModule } from './health/health.module';
 import { loggerOptions } from './common/logger-options';
 import { GrpcMetricsInterceptor } from './metrics/grpc-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MetadataModule } from './metadata/metadata.module';
 import { QueryModule } from './query/query.module';
 import { RolesGuard } from './roles/roles.guard';
 
@@ -29,6 +31,8 @@ export class AppModule {
         EngineModule,
         AuthModule,
         QueryModule,
+        MetadataModule,
+        JobsModule,
       ],
       providers: [
         // One guard chain for REST and gRPC, in this order: who are you, then may you.

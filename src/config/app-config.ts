@@ -57,6 +57,10 @@ export interface AppConfig {
   query: { maxRows: number; timeoutMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownGraceMs: number;
+  /** In-process executors and the slots (concurrent jobs) of each. */
+  executors: { count: number; slots: number };
+  /** How long finished jobs keep their results, and the default job timeout (null: none). */
+  jobs: { retentionHours: number; timeoutMs: number | null };
   apiDocs: boolean;
   grpcReflection: boolean;
 }

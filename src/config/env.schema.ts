@@ -169,6 +169,10 @@ const envSchema = z.object({
       return level as AppConfig['logLevel'];
     }),
   KRISHIV_SHUTDOWN_GRACE_MS: integer(10000, 0, 600000),
+  KRISHIV_EXECUTORS: integer(1, 1, 64),
+  KRISHIV_EXECUTOR_SLOTS: integer(2, 1, 64),
+  KRISHIV_JOB_RETENTION_HOURS: integer(168, 1, 24 * 3650),
+  KRISHIV_JOB_TIMEOUT_MS: integer(0, 0, 7 * 86_400_000),
   KRISHIV_API_DOCS: z.string().optional(),
 });
 
@@ -429,6 +433,11 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     query: { maxRows: env.KRISHIV_QUERY_MAX_ROWS, timeoutMs: env.KRISHIV_QUERY_TIMEOUT_MS },
     logLevel: env.KRISHIV_LOG_LEVEL,
     shutdownGraceMs: env.KRISHIV_SHUTDOWN_GRACE_MS,
+    executors: { count: env.KRISHIV_EXECUTORS, slots: env.KRISHIV_EXECUTOR_SLOTS },
+    jobs: {
+      retentionHours: env.KRISHIV_JOB_RETENTION_HOURS,
+      timeoutMs: env.KRISHIV_JOB_TIMEOUT_MS === 0 ? null : env.KRISHIV_JOB_TIMEOUT_MS,
+    },
     // Docs are a convenience for developers; production opts in explicitly.
     apiDocs:
       apiDocsRaw === undefined || apiDocsRaw === ''

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthImplementation } from 'grpc-health-check';
 
-export const GRPC_SERVICES = ['AuthService', 'QueryService'].map(
+export const GRPC_SERVICES = ['AuthService', 'QueryService', 'JobService', 'ExecutorService'].map(
   (s) => `krishiv.coordinator.v1.${s}`,
 );
 

@@ -47,6 +47,49 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  public readonly jobDuration = new Histogram({
+    name: 'krishiv_job_duration_seconds',
+    help: 'Run time of jobs by final state',
+    labelNames: ['state'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+
+  public readonly jobQueueWait = new Histogram({
+    name: 'krishiv_job_queue_wait_seconds',
+    help: 'Time from submission to start on an executor slot',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 30, 300],
+    registers: [this.registry],
+  });
+
+  /** Gauges read at scrape time from whoever owns the state. */
+  public observeJobs(source: {
+    countJobsByState: () => Promise<Record<string, number>>;
+    slotTotals: () => { busy: number; free: number };
+  }): void {
+    new Gauge({
+      name: 'krishiv_jobs',
+      help: 'Jobs by state (queued is the queue length)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const [state, n] of Object.entries(await source.countJobsByState()))
+          this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'krishiv_executor_slots',
+      help: 'Executor slots by status (free counts active executors only)',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      collect() {
+        const { busy, free } = source.slotTotals();
+        this.set({ status: 'busy' }, busy);
+        this.set({ status: 'free' }, free);
+      },
+    });
+  }
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'krishiv_' });
   }

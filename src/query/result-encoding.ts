@@ -31,7 +31,8 @@ export function toRestResult(result: QueryResult): RestQueryResult {
   };
 }
 
-export function toWireResult(result: QueryResult): ExecuteQueryResponse {
+/** Columns and rows as gRPC messages, values chosen by column type like the REST encoding. */
+export function toWireRows(result: QueryResult): Pick<ExecuteQueryResponse, 'columns' | 'rows'> {
   const json = jsonRows(result);
   return {
     columns: columnsOf(result),
@@ -40,6 +41,12 @@ export function toWireResult(result: QueryResult): ExecuteQueryResponse {
         toWireValue(value, result.columns[i].duckdbType.typeId, json[r][i]),
       ),
     })),
+  };
+}
+
+export function toWireResult(result: QueryResult): ExecuteQueryResponse {
+  return {
+    ...toWireRows(result),
     rowCount: String(result.rowCount),
     truncated: result.truncated,
     elapsedMs: result.elapsedMs,

@@ -1,0 +1,46 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import type { ExecutorRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecutorRequest';
+import type { ListExecutorsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
+import { Permission } from '../roles/permission.decorator';
+import { ExecutorPool, ExecutorView } from './executor-pool.service';
+
+@Controller()
+export class ExecutorsGrpcController {
+  constructor(private readonly pool: ExecutorPool) {}
+
+  @GrpcMethod('ExecutorService', 'ListExecutors')
+  @Permission('executors:list')
+  public listExecutors(): ListExecutorsResponse {
+    return { executors: this.pool.list() };
+  }
+
+  @GrpcMethod('ExecutorService', 'GetExecutor')
+  @Permission('executors:list')
+  public getExecutor(@Payload() request: ExecutorRequest__Output): ExecutorView {
+    return this.pool.get(request.id);
+  }
+
+  @GrpcMethod('ExecutorService', 'DrainExecutor')
+  @Permission('executors:manage')
+  public drainExecutor(@Payload() request: ExecutorRequest__Output): Promise<ExecutorView> {
+    return this.pool.drain(request.id);
+  }
+
+  @GrpcMethod('ExecutorService', 'ResumeExecutor')
+  @Permission('executors:manage')
+  public resumeExecutor(@Payload() request: ExecutorRequest__Output): Promise<ExecutorView> {
+    return this.pool.resume(request.id);
+  }
+
+  @GrpcMethod('ExecutorService', 'RemoveExecutor')
+  @Permission('executors:manage')
+  public removeExecutor(
+    @Payload() request: ExecutorRequest__Output,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ExecutorView> {
+    return this.pool.remove(request.id, principal.subject);
+  }
+}

@@ -1,0 +1,282 @@
+import { performance } from 'node:perf_hooks';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { DuckDBConnection } from '@duckdb/node-api';
+import { isRole, Principal } from '../auth/principal';
+import { AppConfigService } from '../config/app-config.service';
+import { EngineService } from '../engine/engine.service';
+import { SqlRunner } from '../engine/sql-runner';
+import { ExecutorPool } from '../executors/executor-pool.service';
+import { JobRecord, MetadataStore } from '../metadata/metadata.store';
+import { TERMINAL_JOB_STATES } from '../metadata/schema';
+import { MetricsService } from '../metrics/metrics.service';
+import { ResultSpool } from './result-spool';
+
+const TICK_MS = 1_000;
+const RETENTION_SWEEP_MS = 60_000;
+
+/** Why a running job is being stopped, decided by whoever stops it. */
+type StopReason =
+  | { kind: 'cancel'; actor: string }
+  | { kind: 'removed'; actor: string; executorId: string }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'shutdown' };
+
+interface RunningJob {
+  connection?: DuckDBConnection;
+  stop?: StopReason;
+  done: Promise<void>;
+}
+
+export function principalOf(job: JobRecord): Principal {
+  return {
+    subject: job.submittedBy,
+    role: isRole(job.submitterRole) ? job.submitterRole : null,
+    method: 'service-token',
+  };
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Schedules queued jobs FIFO onto free executor slots and runs them, each on an engine connection
+ * of its own. Every state change is a compare-and-set in the metadata store, so a job is never run
+ * twice and a finished job is never rewritten.
+ */
+@Injectable()
+export class JobRunner
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly running = new Map<string, RunningJob>();
+  private scheduling = false;
+  private again = false;
+  private accepting = false;
+  private tick: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly pool: ExecutorPool,
+    private readonly engine: EngineService,
+    private readonly runner: SqlRunner,
+    private readonly spool: ResultSpool,
+    private readonly config: AppConfigService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Recovery before any work: a job that was running when the process died may have written data. */
+  public async onApplicationBootstrap(): Promise<void> {
+    for (const job of await this.store.jobsInState('running')) {
+      await this.store.transitionJob(
+        job.id,
+        ['running'],
+        { state: 'failed', finishedAt: now(), error: 'interrupted by coordinator restart' },
+        {
+          at: now(),
+          actor: 'coordinator',
+          event: 'failed',
+          detail: 'interrupted by coordinator restart',
+        },
+      );
+      this.logger.warn(`job ${job.id} was running when the coordinator stopped; marked failed`);
+    }
+    await this.pool.start();
+    this.pool.onEvent((event) => {
+      if (event.kind === 'removed') {
+        for (const jobId of event.jobIds) {
+          this.stop(jobId, { kind: 'removed', actor: event.actor, executorId: event.executorId });
+        }
+      }
+      this.kick();
+    });
+    this.accepting = true;
+    this.tick = setInterval(() => this.kick(), TICK_MS);
+    this.tick.unref();
+    this.sweep = setInterval(() => void this.expire(), RETENTION_SWEEP_MS);
+    this.sweep.unref();
+    void this.expire();
+    this.kick();
+  }
+
+  /** Shutdown: take no new job, stop the running ones (they end failed, saying why). */
+  public async beforeApplicationShutdown(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.tick);
+    clearInterval(this.sweep);
+    for (const jobId of this.running.keys()) this.stop(jobId, { kind: 'shutdown' });
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  public onApplicationShutdown(): void {
+    clearInterval(this.tick);
+    clearInterval(this.sweep);
+  }
+
+  public get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Runs the scheduler soon; calls made while it runs cause one more pass. */
+  public kick(): void {
+    if (!this.accepting) return;
+    if (this.scheduling) {
+      this.again = true;
+      return;
+    }
+    this.scheduling = true;
+    void this.schedule()
+      .catch((err: Error) => this.logger.error(`scheduler pass failed: ${err.message}`))
+      .finally(() => {
+        this.scheduling = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /**
+   * Stops a running job. Resolves once the job has ended (its state then says how), or false when
+   * it is not running in this process.
+   */
+  public async stop(jobId: string, reason: StopReason): Promise<boolean> {
+    const job = this.running.get(jobId);
+    if (!job) return false;
+    job.stop ??= reason;
+    job.connection?.interrupt();
+    await job.done;
+    return true;
+  }
+
+  private async schedule(): Promise<void> {
+    while (this.accepting) {
+      const { free } = this.pool.slotTotals();
+      if (free === 0) return;
+      const queued = await this.store.queuedJobs(free);
+      if (queued.length === 0) return;
+      for (const job of queued) {
+        const executorId = this.pool.reserveSlot(job.id);
+        if (!executorId) return;
+        const claimed = await this.store.transitionJob(
+          job.id,
+          ['queued'],
+          { state: 'running', startedAt: now(), executorId },
+          { at: now(), actor: 'scheduler', event: 'started', detail: `on ${executorId}` },
+        );
+        if (!claimed) {
+          await this.pool.releaseSlot(executorId, job.id);
+          continue;
+        }
+        this.metrics.jobQueueWait.observe((Date.now() - Date.parse(job.submittedAt)) / 1000);
+        this.launch(claimed, executorId);
+      }
+    }
+  }
+
+  private launch(job: JobRecord, executorId: string): void {
+    const entry: RunningJob = { done: Promise.resolve() };
+    this.running.set(job.id, entry);
+    entry.done = this.execute(job, executorId, entry).finally(async () => {
+      this.running.delete(job.id);
+      await this.pool.releaseSlot(executorId, job.id);
+    });
+  }
+
+  private async execute(job: JobRecord, executorId: string, entry: RunningJob): Promise<void> {
+    const started = performance.now();
+    const timeoutMs = job.timeoutMs ?? this.config.get('jobs').timeoutMs;
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          entry.stop ??= { kind: 'timeout', timeoutMs };
+          entry.connection?.interrupt();
+        }, timeoutMs)
+      : undefined;
+    let outcome: Parameters<MetadataStore['transitionJob']>[2];
+    let detail: string;
+    try {
+      const spooled = await this.engine.withConnection(async (connection) => {
+        entry.connection = connection;
+        if (entry.stop) throw new Error('stopped before it started');
+        return this.runner.run(connection, principalOf(job), job.sql, (result) =>
+          this.spool.write(job.id, result),
+        );
+      });
+      outcome = {
+        state: 'succeeded',
+        rowCount: spooled.rowCount,
+        resultColumns: spooled.columns,
+        resultPath: spooled.path,
+      };
+      detail = `${spooled.rowCount} rows`;
+    } catch (err) {
+      const stop = entry.stop;
+      if (stop?.kind === 'cancel') {
+        outcome = { state: 'cancelled', cancelledBy: stop.actor };
+        detail = `cancelled by ${stop.actor}`;
+      } else {
+        const message = stop ? stopMessage(stop, executorId) : errorMessage(err);
+        outcome = { state: 'failed', error: message };
+        detail = message;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    const finished = await this.store.transitionJob(
+      job.id,
+      ['running'],
+      { ...outcome, finishedAt: now() },
+      {
+        at: now(),
+        actor: outcome.state === 'cancelled' ? (outcome.cancelledBy as string) : executorId,
+        event: outcome.state as string,
+        detail,
+      },
+    );
+    if (!finished && outcome.resultPath) await this.spool.remove(outcome.resultPath);
+    this.metrics.jobDuration.observe(
+      { state: outcome.state as string },
+      (performance.now() - started) / 1000,
+    );
+  }
+
+  /** Removes results past `KRISHIV_JOB_RETENTION_HOURS`; the job then answers 404 saying so. */
+  private async expire(): Promise<void> {
+    const cutoff = new Date(
+      Date.now() - this.config.get('jobs').retentionHours * 3_600_000,
+    ).toISOString();
+    try {
+      for (const job of await this.store.jobsToExpire(cutoff, 500)) {
+        await this.spool.remove(job.resultPath);
+        await this.store.transitionJob(
+          job.id,
+          TERMINAL_JOB_STATES,
+          { expiredAt: now(), resultPath: null },
+          { at: now(), actor: 'coordinator', event: 'expired', detail: 'retention elapsed' },
+        );
+      }
+    } catch (err) {
+      this.logger.warn(`retention sweep failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function stopMessage(stop: Exclude<StopReason, { kind: 'cancel' }>, executorId: string): string {
+  switch (stop.kind) {
+    case 'removed':
+      return `executor ${stop.executorId} was removed by ${stop.actor} while the job ran`;
+    case 'timeout':
+      return `job exceeded its timeout of ${stop.timeoutMs} ms and was interrupted`;
+    case 'shutdown':
+      return `interrupted: the coordinator shut down while the job ran on ${executorId}`;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 4000);
+}

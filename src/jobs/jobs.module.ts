@@ -1,0 +1,31 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ExecutorsModule } from '../executors/executors.module';
+import { ExecutorPool } from '../executors/executor-pool.service';
+import { MetadataStore } from '../metadata/metadata.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { JobRunner } from './job-runner.service';
+import { JobsController } from './jobs.controller';
+import { JobsGrpcController } from './jobs.grpc.controller';
+import { JobsService } from './jobs.service';
+import { ResultSpool } from './result-spool';
+
+@Module({
+  imports: [ExecutorsModule],
+  controllers: [JobsController, JobsGrpcController],
+  providers: [JobsService, JobRunner, ResultSpool],
+  exports: [JobsService, JobRunner],
+})
+export class JobsModule implements OnModuleInit {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly store: MetadataStore,
+    private readonly pool: ExecutorPool,
+  ) {}
+
+  public onModuleInit(): void {
+    this.metrics.observeJobs({
+      countJobsByState: () => this.store.countJobsByState(),
+      slotTotals: () => this.pool.slotTotals(),
+    });
+  }
+}

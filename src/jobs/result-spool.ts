@@ -1,0 +1,105 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
+import { AppConfigService } from '../config/app-config.service';
+import { collectRows, columnsOf, QueryResult } from '../engine/result-set';
+
+export interface SpooledResult {
+  path: string | null;
+  columns: { name: string; type: string }[];
+  rowCount: number;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Job results as Parquet files under `<dataDir>/results`, readable any number of times and in any
+ * page. Written by an internal engine instance that runs no caller SQL (the sandboxed engine may
+ * not write outside `files/`): the job's rows stream into a table there and are copied out, then
+ * the file is renamed into place so a reader never sees half a result.
+ */
+@Injectable()
+export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
+  private instance: DuckDBInstance | undefined;
+
+  constructor(private readonly config: AppConfigService) {}
+
+  public get directory(): string {
+    return join(this.config.get('dataDir'), 'results');
+  }
+
+  public async onModuleInit(): Promise<void> {
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    this.instance = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      temp_directory: join(this.config.get('dataDir'), 'spool.tmp'),
+    });
+  }
+
+  public onApplicationShutdown(): void {
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+
+  /** Streams `result` into `<jobId>.parquet`; a result without columns writes no file. */
+  public async write(jobId: string, result: DuckDBResult): Promise<SpooledResult> {
+    const columns = columnsOf(result).map(({ name, type }) => ({ name, type }));
+    if (columns.length === 0) return { path: null, columns, rowCount: 0 };
+    return this.withConnection(async (connection) => {
+      const table = quoteIdentifier(`result_${jobId}`);
+      const definition = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+      await connection.run(`CREATE TABLE ${table} (${definition})`);
+      try {
+        const appender = await connection.createAppender(`result_${jobId}`);
+        let rowCount = 0;
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) break;
+          appender.appendDataChunk(chunk);
+          rowCount += chunk.rowCount;
+        }
+        appender.flushSync();
+        appender.closeSync();
+        const path = join(this.directory, `${jobId}.parquet`);
+        const partial = `${path}.partial`;
+        await connection.run(`COPY ${table} TO ${quoteLiteral(partial)} (FORMAT parquet)`);
+        await rename(partial, path);
+        return { path, columns, rowCount };
+      } finally {
+        await connection.run(`DROP TABLE IF EXISTS ${table}`);
+      }
+    });
+  }
+
+  /** Rows `offset`…`offset + limit` of a spooled result, in the order the job produced them. */
+  public async read(path: string, offset: number, limit: number): Promise<QueryResult> {
+    return this.withConnection(async (connection) => {
+      const result = await connection.stream(
+        `SELECT * FROM read_parquet(${quoteLiteral(path)}) LIMIT ${limit} OFFSET ${offset}`,
+      );
+      return collectRows(result, limit);
+    });
+  }
+
+  public async remove(path: string | null): Promise<void> {
+    if (path) await rm(path, { force: true });
+  }
+
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (!this.instance) throw new Error('result spool is not open');
+    const connection = await this.instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+}
