@@ -70,6 +70,8 @@ describe('loadConfig with an empty environment', () => {
       query: { maxRows: 10000, timeoutMs: 300000 },
       logLevel: 'info',
       shutdownGraceMs: 10000,
+      executors: { count: 1, slots: 2 },
+      jobs: { retentionHours: 168, timeoutMs: null },
       apiDocs: true,
       grpcReflection: true,
     });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, Selectable, SqliteDialect, Updateable } from 'kysely';
+import { Kysely, Migrator, Selectable, SqliteAdapter, SqliteDialect, Updateable } from 'kysely';
 import { InCodeMigrationProvider } from './migrations';
 import {
   ExecutorRecord,
@@ -15,6 +15,23 @@ import {
   NewJob,
 } from './metadata.store';
 import { Database, ExecutorsTable, JOB_STATES, JobsTable, JobState } from './schema';
+
+/**
+ * SQLite does run DDL inside transactions; Kysely's adapter just does not claim it. Claiming it
+ * makes the migrator apply each migration and its record atomically, so a crash mid-upgrade
+ * leaves the previous schema rather than a half-applied one.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  public override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class MetadataSqliteDialect extends SqliteDialect {
+  public override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
 
 function toJob(row: Selectable<JobsTable>): JobRecord {
   return {
@@ -89,7 +106,7 @@ export class SqliteMetadataStore extends MetadataStore {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new MetadataSqliteDialect({ database: sqlite }) });
     const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
@@ -203,14 +220,23 @@ export class SqliteMetadataStore extends MetadataStore {
     patch: JobPatch,
     event: JobEvent,
   ): Promise<JobRecord | undefined> {
+    const columns = patchColumns(patch);
     return this.db.transaction().execute(async (tx) => {
-      const row = await tx
-        .updateTable('jobs')
-        .set(patchColumns(patch))
-        .where('id', '=', id)
-        .where('state', 'in', [...from])
-        .returningAll()
-        .executeTakeFirst();
+      const row =
+        Object.keys(columns).length === 0
+          ? await tx
+              .selectFrom('jobs')
+              .selectAll()
+              .where('id', '=', id)
+              .where('state', 'in', [...from])
+              .executeTakeFirst()
+          : await tx
+              .updateTable('jobs')
+              .set(columns)
+              .where('id', '=', id)
+              .where('state', 'in', [...from])
+              .returningAll()
+              .executeTakeFirst();
       if (!row) return undefined;
       await tx
         .insertInto('job_events')
@@ -261,6 +287,7 @@ export class SqliteMetadataStore extends MetadataStore {
       .where('expired_at', 'is', null)
       .where('finished_at', 'is not', null)
       .where('finished_at', '<', finishedBefore)
+      .orderBy('finished_at')
       .limit(limit)
       .execute();
     return rows.map(toJob);
@@ -320,6 +347,7 @@ export class SqliteMetadataStore extends MetadataStore {
     const set: Updateable<ExecutorsTable> = {};
     if (patch.state) set.state = patch.state;
     if (patch.lastHeartbeatAt) set.last_heartbeat_at = patch.lastHeartbeatAt;
+    if (Object.keys(set).length === 0) return;
     await this.db.updateTable('executors').set(set).where('id', '=', id).execute();
   }
 
