@@ -1,47 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { status } from '@grpc/grpc-js';
 import { Command, CommanderError, Option } from 'commander';
 import { KrishivError } from '../client/errors';
-import { Session } from '../client/session';
-import { clientEnvironment } from '../config/client-env';
 import { ACTIONS, isAction } from '../roles/permissions';
-import { Format, formatRecord, formatResult, FORMATS } from './output';
+import {
+  callAndPrint,
+  CommandFailedError,
+  EXIT,
+  positiveInt,
+  readStdin,
+  UsageError,
+  withSession,
+} from './common';
+import { executorsCommand } from './executors';
+import { jobsCommand } from './jobs';
+import { formatRecord, formatResult, FORMATS } from './output';
 
-/** CONTRACT §7. */
-export const EXIT = { ok: 0, server: 1, usage: 2, unauthenticated: 3, denied: 4 } as const;
-
-interface GlobalOptions {
-  coordinator?: string;
-  token?: string;
-  tokenFile?: string;
-  caFile?: string;
-  format: Format;
-}
-
-class UsageError extends Error {}
-
-function session(program: Command): Session {
-  const options = program.opts<GlobalOptions>();
-  const env = clientEnvironment();
-  let token = options.token ?? env.token;
-  if (options.tokenFile) {
-    try {
-      token = readFileSync(options.tokenFile, 'utf8').trim();
-    } catch (err) {
-      throw new UsageError(
-        `cannot read --token-file ${options.tokenFile}: ${(err as NodeJS.ErrnoException).code}`,
-      );
-    }
-  }
-  return Session.connect(options.coordinator ?? env.coordinator, {
-    token,
-    ca: options.caFile ? Session.caFromFile(options.caFile) : undefined,
-  });
-}
+export { EXIT };
 
 function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof CommandFailedError) return err.exitCode;
   if (err instanceof KrishivError) {
     if (err.code === status.UNAUTHENTICATED) return EXIT.unauthenticated;
     if (err.code === status.PERMISSION_DENIED) return EXIT.denied;
@@ -61,12 +40,6 @@ function hintFor(err: unknown): string {
   if (err.code === status.UNAVAILABLE)
     return '\nhint: is the coordinator running? start one with `krishiv coordinator`, or pass --coordinator';
   return '';
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A small prompt: statements end with `;`, `\q` or Ctrl-D quits. */
@@ -91,15 +64,6 @@ async function interactive(run: (sql: string) => Promise<void>): Promise<void> {
   rl.close();
 }
 
-function positiveInt(name: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`${name} must be a whole number of at least 1`);
-    return n;
-  };
-}
-
 export function buildProgram(): Command {
   const program = new Command('krishiv')
     .description('Krishiv coordinator: run SQL and manage the coordinator over its gRPC API')
@@ -114,7 +78,6 @@ export function buildProgram(): Command {
     .option('--token-file <path>', 'read the bearer token from a file')
     .option('--ca-file <path>', 'CA certificate (PEM) that signed the coordinator certificate')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .showHelpAfterError('(run krishiv --help for usage)')
     .addHelpText(
       'after',
       `
@@ -124,6 +87,9 @@ Examples:
   $ echo "SELECT 1" | krishiv sql --format csv   SQL from stdin
   $ KRISHIV_OIDC_TOKEN=eyJ... krishiv whoami      who the coordinator thinks you are
   $ krishiv auth can-i query:write               may I change data?
+  $ krishiv jobs submit -q "SELECT …" --wait     run SQL as a batch job and wait for it
+  $ krishiv jobs result <id> --all --format csv  the whole result of a job
+  $ krishiv executors drain executor-1           stop scheduling onto an executor
 
 Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 permission denied.`,
     );
@@ -156,16 +122,14 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
       '\nExamples:\n  $ krishiv sql --query "SELECT 42"\n  $ krishiv sql --format json -q "SELECT * FROM t" --max-rows 100\n  $ krishiv sql < report.sql\n',
     )
     .action(async (options: { query?: string; maxRows?: number; timeoutMs?: number }) => {
-      const s = session(program);
-      const format = program.opts<GlobalOptions>().format;
-      const run = async (sql: string) => {
-        const result = await s.query(sql, {
-          maxRows: options.maxRows,
-          timeoutMs: options.timeoutMs,
-        });
-        process.stdout.write(formatResult(result, format));
-      };
-      try {
+      await withSession(program, async (s, format) => {
+        const run = async (sql: string) => {
+          const result = await s.query(sql, {
+            maxRows: options.maxRows,
+            timeoutMs: options.timeoutMs,
+          });
+          process.stdout.write(formatResult(result, format));
+        };
         if (options.query !== undefined) await run(options.query);
         else if (process.stdin.isTTY) await interactive(run);
         else {
@@ -174,22 +138,18 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
             throw new UsageError('no SQL: pass --query "…" or pipe SQL on stdin');
           await run(sql);
         }
-      } finally {
-        s.close();
-      }
+      });
     });
 
   program
     .command('whoami')
     .description('show the subject, role and authentication method the coordinator sees')
     .action(async () => {
-      const s = session(program);
-      try {
-        const me = await s.whoAmI();
-        process.stdout.write(formatRecord({ ...me }, program.opts<GlobalOptions>().format));
-      } finally {
-        s.close();
-      }
+      await callAndPrint(
+        program,
+        (s) => s.whoAmI(),
+        (me, format) => formatRecord({ ...me }, format),
+      );
     });
 
   const auth = program.command('auth').description('authentication and permission helpers');
@@ -204,22 +164,37 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
     .action(async (action: string) => {
       if (!isAction(action))
         throw new UsageError(`unknown action "${action}"; one of: ${ACTIONS.join(', ')}`);
-      const s = session(program);
-      try {
-        const answer = await s.canI(action);
-        process.stdout.write(formatRecord({ ...answer }, program.opts<GlobalOptions>().format));
-        if (!answer.allowed) process.exitCode = EXIT.denied;
-      } finally {
-        s.close();
-      }
+      const answer = await callAndPrint(
+        program,
+        (s) => s.canI(action),
+        (a, format) => formatRecord({ ...a }, format),
+      );
+      if (!answer.allowed) process.exitCode = EXIT.denied;
     });
 
+  program.addCommand(jobsCommand());
+  program.addCommand(executorsCommand());
+
+  // Usage errors of every subcommand reach main() as exceptions, mapped to exit code 2.
+  const configure = (command: Command): void => {
+    command.exitOverride().showHelpAfterError(`(run ${commandPath(command)} --help for usage)`);
+    command.commands.forEach(configure);
+  };
+  configure(program);
   return program;
+}
+
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
 }
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
+  // `krishiv jobs list | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { QueryResult, SqlValue } from '../client/session';
+import type { Executor, Job, JobResultPage, QueryResult, SqlValue } from '../client/session';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -21,21 +21,31 @@ function csvField(value: SqlValue): string {
   return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-/** An aligned text table, like psql's, with a row-count footer. */
-function table(result: QueryResult): string {
-  const header = result.columns.map((c) => c.name);
-  const cells = result.rows.map((row) => row.map(text));
+/** Right-align a column when every value in it that is not NULL is a number. */
+function numericColumns(rows: SqlValue[][], width: number): boolean[] {
+  return Array.from({ length: width }, (_, i) => {
+    const present = rows.map((r) => r[i]).filter((v) => v !== null);
+    return (
+      present.length > 0 && present.every((v) => typeof v === 'number' || typeof v === 'bigint')
+    );
+  });
+}
+
+/** An aligned text table, like psql's, with a footer line. */
+function table(header: string[], rows: SqlValue[][], footer: string, nullText = 'NULL'): string {
+  const cells = rows.map((row) => row.map((v) => (v === null ? nullText : text(v))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-  const numeric = result.rows[0]?.map((v) => typeof v === 'number' || typeof v === 'bigint') ?? [];
+  const numeric = numericColumns(rows, header.length);
   const line = (values: string[]) =>
     values
       .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
       .join(' | ')
       .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
-  const count = `(${result.rowCount} row${result.rowCount === 1 ? '' : 's'}${result.truncated ? ', truncated: raise --max-rows to see more' : ''})`;
-  return `${out.join('\n')}\n${count}\n`;
+  return `${out.join('\n')}\n${footer}\n`;
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatResult(result: QueryResult, format: Format): string {
   switch (format) {
@@ -59,8 +69,41 @@ export function formatResult(result: QueryResult, format: Format): string {
         .map((l) => `${l}\n`)
         .join('');
     default:
-      return table(result);
+      return table(
+        result.columns.map((c) => c.name),
+        result.rows,
+        `(${plural(result.rowCount, 'row')}${result.truncated ? ', truncated: raise --max-rows to see more' : ''})`,
+      );
   }
+}
+
+/** CSV lines of rows without the header, for output that arrives page by page. */
+export function formatCsvRows(rows: SqlValue[][]): string {
+  return rows.map((r) => `${r.map(csvField).join(',')}\n`).join('');
+}
+
+/**
+ * A page of a job's result. Table and CSV look exactly like `krishiv sql` output of the same
+ * rows; JSON mirrors the API (`columns`, `rows`, `totalRows`, `offset`, `nextOffset`).
+ */
+export function formatResultPage(page: JobResultPage, format: Format): string {
+  if (format === 'json') {
+    return `${JSON.stringify(
+      {
+        columns: page.columns,
+        rows: page.rows.map((r) => r.map(jsonValue)),
+        totalRows: page.totalRows,
+        offset: page.offset,
+        nextOffset: page.nextOffset,
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  return formatResult(
+    { ...page, rowCount: page.rows.length, truncated: false, elapsedMs: 0 },
+    format,
+  );
 }
 
 /** Key/value records (whoami, can-i) in the chosen format. */
@@ -71,7 +114,93 @@ export function formatRecord(record: Record<string, unknown>, format: Format): s
     return `${entries.map(([k]) => k).join(',')}\n${entries.map(([, v]) => csvField(v === null ? null : String(v))).join(',')}\n`;
   }
   const width = Math.max(...entries.map(([k]) => k.length));
+  // Lines after the first of a multi-line value (SQL, an engine error) stay in the value column.
+  const indent = `\n${' '.repeat(width + 2)}`;
   return entries
-    .map(([k, v]) => `${k.padEnd(width)}  ${v === null ? '(none)' : String(v)}\n`)
+    .map(([k, v]) => {
+      const value = v === null ? '(none)' : String(v).replace(/\r?\n/g, indent);
+      return `${k.padEnd(width)}  ${value}\n`;
+    })
     .join('');
+}
+
+/** A field of a resource: its key, and the column title when it is shown in a list table. */
+export interface Field<T> {
+  key: keyof T & string;
+  /** Column title in list tables; fields without one appear only in json and csv. */
+  column?: string;
+}
+
+export const JOB_FIELDS: readonly Field<Job>[] = [
+  { key: 'id', column: 'id' },
+  { key: 'name', column: 'name' },
+  { key: 'kind' },
+  { key: 'state', column: 'state' },
+  { key: 'submittedBy', column: 'submittedBy' },
+  { key: 'submittedAt', column: 'submittedAt' },
+  { key: 'startedAt' },
+  { key: 'finishedAt' },
+  { key: 'executorId' },
+  { key: 'rowCount', column: 'rows' },
+  { key: 'error' },
+  { key: 'cancelledBy' },
+  { key: 'timeoutMs' },
+  { key: 'restoredFrom' },
+  { key: 'sink' },
+  { key: 'sql' },
+];
+
+export const EXECUTOR_FIELDS: readonly Field<Executor>[] = [
+  { key: 'id', column: 'id' },
+  { key: 'state', column: 'state' },
+  { key: 'slots', column: 'slots' },
+  { key: 'runningJobs', column: 'runningJobs' },
+  { key: 'lastHeartbeatAt', column: 'lastHeartbeatAt' },
+  { key: 'host', column: 'host' },
+];
+
+function cell(value: unknown): SqlValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
+    return value;
+  return JSON.stringify(value);
+}
+
+function csvOf<T extends object>(items: T[], fields: readonly Field<T>[]): string {
+  const header = fields.map((f) => f.key).join(',');
+  return `${header}\n${formatCsvRows(items.map((item) => fields.map((f) => cell(item[f.key]))))}`;
+}
+
+/** One resource (a job, an executor): key/value lines, a JSON object, or a one-row CSV. */
+export function formatItem<T extends object>(
+  item: T,
+  fields: readonly Field<T>[],
+  format: Format,
+): string {
+  if (format === 'json') return `${JSON.stringify(item, null, 2)}\n`;
+  if (format === 'csv') return csvOf([item], fields);
+  return formatRecord(Object.fromEntries(fields.map((f) => [f.key, item[f.key]])), format);
+}
+
+/**
+ * A list of resources: a table of the fields that have a column title, every field as CSV, or
+ * JSON as the API answers it (`{ [key]: [...], ...extra }`).
+ */
+export function formatList<T extends object>(
+  items: T[],
+  fields: readonly Field<T>[],
+  format: Format,
+  noun: string,
+  key: string,
+  extra: Record<string, unknown> = {},
+): string {
+  if (format === 'json') return `${JSON.stringify({ [key]: items, ...extra }, null, 2)}\n`;
+  if (format === 'csv') return csvOf(items, fields);
+  const shown = fields.filter((f) => f.column !== undefined);
+  return table(
+    shown.map((f) => f.column as string),
+    items.map((item) => shown.map((f) => cell(item[f.key]))),
+    `(${plural(items.length, noun)})`,
+    '',
+  );
 }

@@ -5,9 +5,26 @@ import { clientEnvironment } from '../config/client-env';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../grpc/proto';
 import type { CanIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
 import type { ExecuteQueryResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
+import type { Executor__Output } from '../grpc/generated/krishiv/coordinator/v1/Executor';
+import type { GetJobResultResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/GetJobResultResponse';
+import type { Job__Output } from '../grpc/generated/krishiv/coordinator/v1/Job';
+import type { ListExecutorsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
+import type { ListJobsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListJobsResponse';
 import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
 import type { WhoAmIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/WhoAmIResponse';
+import {
+  EXECUTOR_STATES,
+  ExecutorState,
+  JOB_KINDS,
+  JOB_STATES,
+  JobKind,
+  JobState,
+  TERMINAL_JOB_STATES,
+} from '../metadata/schema';
 import { errorFromStatus, KrishivError } from './errors';
+
+export { EXECUTOR_STATES, JOB_KINDS, JOB_STATES, TERMINAL_JOB_STATES };
+export type { ExecutorState, JobKind, JobState };
 
 export type SqlValue = null | boolean | number | bigint | string | Buffer;
 
@@ -38,6 +55,84 @@ export interface CanIAnswer {
   requiredRole: string | null;
   role: string | null;
   reason: string;
+}
+
+/** A job (CONTRACT §6); fields the coordinator did not set are absent. */
+export interface Job {
+  id: string;
+  name: string;
+  kind: JobKind;
+  sql: string;
+  state: JobState;
+  submittedBy: string;
+  submittedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  executorId?: string;
+  error?: string;
+  rowCount?: number;
+  restoredFrom?: string;
+  sink?: string;
+  cancelledBy?: string;
+  timeoutMs?: number;
+}
+
+export interface SubmitJobOptions {
+  sql: string;
+  name?: string;
+  timeoutMs?: number;
+  /** The same key from the same caller returns the same job instead of a second one. */
+  requestId?: string;
+}
+
+export interface ListJobsOptions {
+  state?: JobState;
+  kind?: JobKind;
+  submittedBy?: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  /** Pass as `pageToken` for the next page; absent on the last one. */
+  nextPageToken?: string;
+}
+
+export interface JobResultOptions {
+  offset?: number;
+  limit?: number;
+}
+
+export interface JobResultPage {
+  columns: { name: string; type: string }[];
+  rows: SqlValue[][];
+  totalRows: number;
+  offset: number;
+  /** Offset of the next page; absent on the last one. */
+  nextOffset?: number;
+}
+
+export interface WaitOptions {
+  /** Delay between polls; by default 100 ms growing to 1 s. */
+  pollMs?: number;
+  /** Called with the job after every poll, the final one included. */
+  onProgress?: (job: Job) => void;
+  /** Stops waiting (the job keeps running) with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface Executor {
+  id: string;
+  state: ExecutorState;
+  slots: number;
+  runningJobs: number;
+  lastHeartbeatAt: string;
+  host: string;
+}
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_JOB_STATES.includes(state);
 }
 
 export interface ConnectOptions {
@@ -94,6 +189,60 @@ function decodeValue(value: Value__Output): SqlValue {
     default:
       return null;
   }
+}
+
+/** Proto3 strings cannot be absent: empty means "not set". */
+const optional = (value: string): string | undefined => value || undefined;
+
+function toJob(wire: Job__Output): Job {
+  const job: Job = {
+    id: wire.id,
+    name: wire.name,
+    kind: wire.kind as JobKind,
+    sql: wire.sql,
+    state: wire.state as JobState,
+    submittedBy: wire.submittedBy,
+    submittedAt: wire.submittedAt,
+    startedAt: optional(wire.startedAt),
+    finishedAt: optional(wire.finishedAt),
+    executorId: optional(wire.executorId),
+    error: optional(wire.error),
+    rowCount: wire.rowCount === undefined ? undefined : Number(wire.rowCount),
+    restoredFrom: optional(wire.restoredFrom),
+    sink: optional(wire.sink),
+    cancelledBy: optional(wire.cancelledBy),
+    timeoutMs: wire.timeoutMs,
+  };
+  for (const key of Object.keys(job) as (keyof Job)[]) {
+    if (job[key] === undefined) delete job[key];
+  }
+  return job;
+}
+
+function toExecutor(wire: Executor__Output): Executor {
+  return {
+    id: wire.id,
+    state: wire.state as ExecutorState,
+    slots: wire.slots,
+    runningJobs: wire.runningJobs,
+    lastHeartbeatAt: wire.lastHeartbeatAt,
+    host: wire.host,
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** A typed client of the coordinator's gRPC API. */
@@ -159,9 +308,105 @@ export class Session {
     };
   }
 
+  /** Submits a batch job; it is durably queued when this resolves. */
+  public async submitJob(options: SubmitJobOptions): Promise<Job> {
+    const wire = await this.call<Job__Output>('JobService', 'submitJob', {
+      sql: options.sql,
+      name: options.name,
+      requestId: options.requestId,
+      timeoutMs: options.timeoutMs,
+    });
+    return toJob(wire);
+  }
+
+  /** One page of jobs, newest first. */
+  public async listJobs(options: ListJobsOptions = {}): Promise<JobPage> {
+    const r = await this.call<ListJobsResponse__Output>('JobService', 'listJobs', {
+      state: options.state,
+      kind: options.kind,
+      submittedBy: options.submittedBy,
+      pageSize: options.pageSize,
+      pageToken: options.pageToken,
+    });
+    return {
+      jobs: r.jobs.map(toJob),
+      ...(r.nextPageToken ? { nextPageToken: r.nextPageToken } : {}),
+    };
+  }
+
+  public async getJob(id: string): Promise<Job> {
+    return toJob(await this.call<Job__Output>('JobService', 'getJob', { id }));
+  }
+
+  /** A page of a succeeded job's result; follow `nextOffset` for the rest. */
+  public async getJobResult(id: string, options: JobResultOptions = {}): Promise<JobResultPage> {
+    const r = await this.call<GetJobResultResponse__Output>('JobService', 'getJobResult', {
+      id,
+      offset: options.offset ?? 0,
+      limit: options.limit,
+    });
+    return {
+      columns: r.columns.map(({ name, type }) => ({ name, type })),
+      rows: r.rows.map((row) => row.values.map(decodeValue)),
+      totalRows: Number(r.totalRows),
+      offset: Number(r.offset),
+      ...(r.nextOffset === undefined ? {} : { nextOffset: Number(r.nextOffset) }),
+    };
+  }
+
+  /** Cancels a queued or running job; a finished one is refused (`ConflictError`). */
+  public async cancelJob(id: string): Promise<Job> {
+    return toJob(await this.call<Job__Output>('JobService', 'cancelJob', { id }));
+  }
+
+  /** Polls the job until it succeeded, failed or was cancelled, and returns it in that state. */
+  public async waitForJob(id: string, options: WaitOptions = {}): Promise<Job> {
+    // Without a fixed interval: quick polls first, so short jobs return at once, then every second.
+    let delay = options.pollMs ?? 100;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const job = await this.getJob(id);
+      options.onProgress?.(job);
+      if (isTerminal(job.state)) return job;
+      await sleep(delay, options.signal);
+      if (options.pollMs === undefined) delay = Math.min(Math.round(delay * 1.5), 1_000);
+    }
+  }
+
+  public async listExecutors(): Promise<Executor[]> {
+    const r = await this.call<ListExecutorsResponse__Output>(
+      'ExecutorService',
+      'listExecutors',
+      {},
+    );
+    return r.executors.map(toExecutor);
+  }
+
+  public async getExecutor(id: string): Promise<Executor> {
+    return this.executorCall('getExecutor', id);
+  }
+
+  /** Stops scheduling onto the executor; it is `drained` once its running jobs end. */
+  public async drainExecutor(id: string): Promise<Executor> {
+    return this.executorCall('drainExecutor', id);
+  }
+
+  public async resumeExecutor(id: string): Promise<Executor> {
+    return this.executorCall('resumeExecutor', id);
+  }
+
+  /** Retires the executor for good; the jobs it was running are stopped. */
+  public async removeExecutor(id: string): Promise<Executor> {
+    return this.executorCall('removeExecutor', id);
+  }
+
   public close(): void {
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
+  }
+
+  private async executorCall(method: string, id: string): Promise<Executor> {
+    return toExecutor(await this.call<Executor__Output>('ExecutorService', method, { id }));
   }
 
   private client(service: string): any {

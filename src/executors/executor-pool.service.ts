@@ -156,7 +156,7 @@ export class ExecutorPool implements OnApplicationShutdown {
     const executor = this.executors.get(id);
     if (!executor) {
       throw new NotFoundError(
-        `executor "${id.slice(0, 64)}" does not exist; \`GET /api/v1/executors\` lists them`,
+        `executor "${id.slice(0, 64)}" does not exist; list the executors to see their ids`,
       );
     }
     return executor;

@@ -251,14 +251,20 @@ export class JobsService {
       );
     }
     const totalRows = job.rowCount ?? 0;
-    if (!job.resultPath || offset >= totalRows) {
+    if (!job.resultPath) {
+      // The last statement returned no columns at all (DDL): there is nothing to page.
       return {
         result: { columns: [], rows: [], rowCount: 0, truncated: false, elapsedMs: 0 },
         totalRows,
         offset,
       };
     }
-    const result = await this.spool.read(job.resultPath, offset, limit);
+    // Past the end the page is empty but still names the columns.
+    const result = await this.spool.read(job.resultPath, offset, offset >= totalRows ? 0 : limit);
+    // Report the engine's own type names (an ENUM is stored as text in the spooled file).
+    result.columns.forEach((column, i) => {
+      column.type = job.resultColumns?.[i]?.type ?? column.type;
+    });
     const next = offset + result.rowCount;
     return { result, totalRows, offset, ...(next < totalRows ? { nextOffset: next } : {}) };
   }
