@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { QueryModule } from './query/query.module';
 import { RolesGuard } from './roles/roles.guard';
+import { StreamsModule } from './streams/streams.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         QueryModule,
         MetadataModule,
         JobsModule,
+        StreamsModule,
       ],
       providers: [
         // One guard chain for REST and gRPC, in this order: who are you, then may you.

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { DevTokenWriter } from './auth/dev-token.writer';
 import { AppConfig } from './config/app-config';
+import { InvalidArgumentError } from './common/errors/coordinator.error';
 import { grpcOptions, hostPort } from './grpc/grpc-options.factory';
 import { GrpcHealthService } from './grpc/grpc-health.service';
 import { LifecycleService } from './health/lifecycle.service';
@@ -58,6 +59,26 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
   fastify.addHook('onSend', async (_request, reply) => {
     if (lifecycle.draining) reply.header('Connection', 'close');
   });
+
+  // NDJSON record batches: one JSON record per line, parsed into the same array a JSON body gives.
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const records: unknown[] = [];
+      const lines = (body as string).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() === '') continue;
+        try {
+          records.push(JSON.parse(lines[i]));
+        } catch {
+          const error = new InvalidArgumentError(`NDJSON line ${i + 1} is not valid JSON`);
+          return done(Object.assign(error, { statusCode: 400 }), undefined);
+        }
+      }
+      done(null, records);
+    },
+  );
 
   const document = buildOpenApiDocument(app, config);
   fastify.get('/api/openapi.json', async () => document);

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HealthImplementation } from 'grpc-health-check';
 
-export const GRPC_SERVICES = ['AuthService', 'QueryService', 'JobService', 'ExecutorService'].map(
-  (s) => `krishiv.coordinator.v1.${s}`,
-);
+export const GRPC_SERVICES = [
+  'AuthService',
+  'QueryService',
+  'JobService',
+  'ExecutorService',
+  'StreamService',
+].map((s) => `krishiv.coordinator.v1.${s}`);
 
 /** `grpc.health.v1.Health`, served beside the API; NOT_SERVING as soon as shutdown begins. */
 @Injectable()

@@ -79,6 +79,13 @@ export interface ExecutorRecord {
   lastHeartbeatAt: string;
 }
 
+export interface StreamRecordDefinition {
+  name: string;
+  columns: { name: string; type: string }[];
+  createdBy: string;
+  createdAt: string;
+}
+
 /**
  * Durable metadata: jobs, their events, executors and idempotency keys. Every method resolves only
  * after its change is committed, so a caller may acknowledge it. Services depend on this class,
@@ -116,6 +123,12 @@ export abstract class MetadataStore {
     id: string,
     patch: Partial<Pick<ExecutorRecord, 'state' | 'lastHeartbeatAt'>>,
   ): Promise<void>;
+
+  /** Records a stream; false when one of that name exists already. */
+  public abstract insertStream(stream: StreamRecordDefinition): Promise<boolean>;
+  public abstract deleteStream(name: string): Promise<void>;
+  public abstract getStream(name: string): Promise<StreamRecordDefinition | undefined>;
+  public abstract listStreams(): Promise<StreamRecordDefinition[]>;
 
   public abstract close(): Promise<void>;
 }

@@ -68,6 +68,12 @@ const EXPECTED_SCHEMA: { [T in keyof Database]: { [C in keyof Database[T]]-?: Co
     request_digest: text(true),
     created_at: text(true),
   },
+  streams: {
+    name: text(false, 1),
+    columns: text(true),
+    created_by: text(true),
+    created_at: text(true),
+  },
 };
 
 /** Named indexes (SQLite's automatic ones for UNIQUE and PRIMARY KEY aside). */
@@ -76,9 +82,10 @@ const EXPECTED_INDEXES: Record<keyof Database, string[]> = {
   job_events: ['job_events_job'],
   executors: [],
   idempotency_keys: [],
+  streams: [],
 };
 
-const RELEASED_MIGRATIONS = ['0001_jobs_executors', '0002_job_retention'];
+const RELEASED_MIGRATIONS = ['0001_jobs_executors', '0002_job_retention', '0003_streams'];
 
 let dir: string;
 let path: string;

@@ -65,6 +65,17 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`CREATE INDEX jobs_submitted_by ON jobs (submitted_by, seq)`.execute(db);
     },
   },
+  '0003_streams': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('streams')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('columns', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -63,9 +63,18 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface StreamsTable {
+  name: string;
+  /** JSON `[{name, type}]`; the records live in the engine table of the same name. */
+  columns: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   executors: ExecutorsTable;
   idempotency_keys: IdempotencyKeysTable;
+  streams: StreamsTable;
 }

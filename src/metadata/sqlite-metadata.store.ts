@@ -13,8 +13,9 @@ import {
   JobRecord,
   MetadataStore,
   NewJob,
+  StreamRecordDefinition,
 } from './metadata.store';
-import { Database, ExecutorsTable, JOB_STATES, JobsTable, JobState } from './schema';
+import { Database, ExecutorsTable, JOB_STATES, JobsTable, JobState, StreamsTable } from './schema';
 
 /**
  * SQLite does run DDL inside transactions; Kysely's adapter just does not claim it. Claiming it
@@ -65,6 +66,15 @@ function toExecutor(row: Selectable<ExecutorsTable>): ExecutorRecord {
     host: row.host,
     registeredAt: row.registered_at,
     lastHeartbeatAt: row.last_heartbeat_at,
+  };
+}
+
+function toStream(row: Selectable<StreamsTable>): StreamRecordDefinition {
+  return {
+    name: row.name,
+    columns: JSON.parse(row.columns),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
   };
 }
 
@@ -349,6 +359,38 @@ export class SqliteMetadataStore extends MetadataStore {
     if (patch.lastHeartbeatAt) set.last_heartbeat_at = patch.lastHeartbeatAt;
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('executors').set(set).where('id', '=', id).execute();
+  }
+
+  public async insertStream(stream: StreamRecordDefinition): Promise<boolean> {
+    const result = await this.db
+      .insertInto('streams')
+      .values({
+        name: stream.name,
+        columns: JSON.stringify(stream.columns),
+        created_by: stream.createdBy,
+        created_at: stream.createdAt,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  public async deleteStream(name: string): Promise<void> {
+    await this.db.deleteFrom('streams').where('name', '=', name).execute();
+  }
+
+  public async getStream(name: string): Promise<StreamRecordDefinition | undefined> {
+    const row = await this.db
+      .selectFrom('streams')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row && toStream(row);
+  }
+
+  public async listStreams(): Promise<StreamRecordDefinition[]> {
+    const rows = await this.db.selectFrom('streams').selectAll().orderBy('name').execute();
+    return rows.map(toStream);
   }
 
   public async close(): Promise<void> {

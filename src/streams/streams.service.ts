@@ -1,0 +1,269 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import {
+  AlreadyExistsError,
+  InvalidArgumentError,
+  NotFoundError,
+} from '../common/errors/coordinator.error';
+import { EngineService } from '../engine/engine.service';
+import { MetadataStore, StreamRecordDefinition } from '../metadata/metadata.store';
+import { fieldText, parseColumnType, StreamColumnType, SUPPORTED_TYPES } from './stream-schema';
+
+export const OFFSET_COLUMN = '_offset';
+export const MAX_RECORDS_PER_APPEND = 100_000;
+const MAX_COLUMNS = 200;
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+const ROWS_PER_INSERT = 1_000;
+
+export interface StreamView {
+  name: string;
+  columns: { name: string; type: string }[];
+  recordCount: number;
+  lastOffset: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface AppendOutcome {
+  stream: string;
+  appended: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
+interface Head {
+  lastOffset: number;
+  /** Appends to one stream run one after another, so offsets stay consecutive. */
+  tail: Promise<unknown>;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Streams: append-only tables in the engine whose records carry consecutive offsets (`_offset`,
+ * from 1). The metadata store names them; the engine holds the records, so readers query a
+ * stream like any table. Only the append API keeps offsets consecutive; SQL that writes to a
+ * stream table (a writer may, as to any table) bypasses that guarantee.
+ */
+@Injectable()
+export class StreamsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(StreamsService.name);
+  private readonly heads = new Map<string, Head>();
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly engine: EngineService,
+  ) {}
+
+  /** Re-creates any stream table a crash left missing. */
+  public async onApplicationBootstrap(): Promise<void> {
+    for (const stream of await this.store.listStreams()) {
+      await this.createTable(stream, true);
+    }
+  }
+
+  public async create(
+    principal: Principal,
+    request: { name?: unknown; columns?: unknown },
+  ): Promise<StreamView> {
+    const name = request?.name;
+    if (typeof name !== 'string' || !NAME.test(name)) {
+      throw new InvalidArgumentError(
+        'name must start with a letter and hold only letters, digits and _ (at most 63)',
+      );
+    }
+    const columns = this.validateColumns(request.columns);
+    if (await this.engineHasTable(name)) {
+      throw new AlreadyExistsError(
+        `a table named ${name} already exists in the engine; choose another stream name`,
+      );
+    }
+    const definition: StreamRecordDefinition = {
+      name,
+      columns,
+      createdBy: principal.subject,
+      createdAt: new Date().toISOString(),
+    };
+    // Metadata first: a crash before the table exists is repaired at the next start.
+    if (!(await this.store.insertStream(definition))) {
+      throw new AlreadyExistsError(`stream ${name} already exists`);
+    }
+    try {
+      await this.createTable(definition, false);
+    } catch (err) {
+      await this.store.deleteStream(name);
+      throw err;
+    }
+    this.logger.log(`stream ${name} created by ${principal.subject}`);
+    return this.view(definition);
+  }
+
+  public async list(): Promise<StreamView[]> {
+    const streams = await this.store.listStreams();
+    return Promise.all(streams.map((s) => this.view(s)));
+  }
+
+  public async get(name: string): Promise<StreamView> {
+    return this.view(await this.find(name));
+  }
+
+  /**
+   * Validates every record, then appends all of them with consecutive offsets in one engine
+   * transaction — or none, with an error naming the record index and field.
+   */
+  public async append(name: string, records: unknown): Promise<AppendOutcome> {
+    const stream = await this.find(name);
+    if (!Array.isArray(records) || records.length === 0) {
+      throw new InvalidArgumentError(
+        'send a non-empty JSON array of records (or NDJSON, one record per line)',
+      );
+    }
+    if (records.length > MAX_RECORDS_PER_APPEND) {
+      throw new InvalidArgumentError(
+        `at most ${MAX_RECORDS_PER_APPEND} records per append; split the batch`,
+      );
+    }
+    const types = stream.columns.map((c) => parseColumnType(c.type) as StreamColumnType);
+    const known = new Set(stream.columns.map((c) => c.name));
+    const rows = records.map((record, index) => {
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        throw new InvalidArgumentError(`record ${index}: expected an object of field values`);
+      }
+      const unknown = Object.keys(record).find((field) => !known.has(field));
+      if (unknown !== undefined) {
+        throw new InvalidArgumentError(
+          `record ${index}: stream ${name} has no field "${unknown.slice(0, 64)}" (fields: ${[...known].join(', ')})`,
+        );
+      }
+      return stream.columns.map((column, i) =>
+        fieldText(
+          (record as Record<string, unknown>)[column.name],
+          types[i],
+          `record ${index}, field ${column.name}`,
+        ),
+      );
+    });
+    const head = await this.head(stream.name);
+    const appended = head.tail.then(() => this.insert(stream, types, rows, head));
+    head.tail = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async insert(
+    stream: StreamRecordDefinition,
+    types: StreamColumnType[],
+    rows: (string | null)[][],
+    head: Head,
+  ): Promise<AppendOutcome> {
+    const first = head.lastOffset + 1;
+    const table = quoteIdentifier(stream.name);
+    const placeholders = `(?::BIGINT, ${types.map((t) => `?::${t.sql}`).join(', ')})`;
+    await this.engine.withConnection(async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+          const batch = rows.slice(start, start + ROWS_PER_INSERT);
+          const statement = await connection.prepare(
+            `INSERT INTO ${table} VALUES ${batch.map(() => placeholders).join(', ')}`,
+          );
+          statement.bind(batch.flatMap((row, i) => [String(first + start + i), ...row]));
+          await statement.run();
+        }
+        await connection.run('COMMIT');
+      } catch (err) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw new InvalidArgumentError(`records were not appended: ${(err as Error).message}`);
+      }
+    });
+    head.lastOffset = first + rows.length - 1;
+    return {
+      stream: stream.name,
+      appended: rows.length,
+      firstOffset: first,
+      lastOffset: head.lastOffset,
+    };
+  }
+
+  private validateColumns(raw: unknown): { name: string; type: string }[] {
+    if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_COLUMNS) {
+      throw new InvalidArgumentError(`columns must be a list of 1 to ${MAX_COLUMNS} {name, type}`);
+    }
+    const seen = new Set<string>();
+    return raw.map((column: { name?: unknown; type?: unknown }, i) => {
+      const name = column?.name;
+      if (typeof name !== 'string' || !NAME.test(name) || name.toLowerCase() === OFFSET_COLUMN) {
+        throw new InvalidArgumentError(
+          `columns[${i}].name must be an identifier other than ${OFFSET_COLUMN}`,
+        );
+      }
+      if (seen.has(name.toLowerCase()))
+        throw new InvalidArgumentError(`columns[${i}]: ${name} appears twice`);
+      seen.add(name.toLowerCase());
+      const type = parseColumnType(column.type);
+      if (!type) {
+        throw new InvalidArgumentError(
+          `columns[${i}].type ${JSON.stringify(column.type)} is not one of ${SUPPORTED_TYPES}`,
+        );
+      }
+      return { name, type: type.sql };
+    });
+  }
+
+  private async createTable(stream: StreamRecordDefinition, ifMissing: boolean): Promise<void> {
+    const columns = stream.columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    await this.engine.withConnection((connection) =>
+      connection.run(
+        `CREATE TABLE ${ifMissing ? 'IF NOT EXISTS ' : ''}${quoteIdentifier(stream.name)} (${OFFSET_COLUMN} BIGINT NOT NULL, ${columns})`,
+      ),
+    );
+  }
+
+  private async engineHasTable(name: string): Promise<boolean> {
+    return this.engine.withConnection(async (connection) => {
+      const statement = await connection.prepare(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower(?)",
+      );
+      statement.bind([name]);
+      const reader = await statement.runAndReadAll();
+      return Number(reader.getRows()[0][0]) > 0;
+    });
+  }
+
+  private async head(name: string): Promise<Head> {
+    let head = this.heads.get(name);
+    if (!head) {
+      const lastOffset = await this.engine.withConnection(async (connection) => {
+        const reader = await connection.runAndReadAll(
+          `SELECT coalesce(max(${OFFSET_COLUMN}), 0) FROM ${quoteIdentifier(name)}`,
+        );
+        return Number(reader.getRows()[0][0]);
+      });
+      // Another caller may have loaded it meanwhile; keep the first so its queue is shared.
+      head = this.heads.get(name) ?? { lastOffset, tail: Promise.resolve() };
+      this.heads.set(name, head);
+    }
+    return head;
+  }
+
+  private async find(name: string): Promise<StreamRecordDefinition> {
+    const stream =
+      typeof name === 'string' && name.length <= 63 ? await this.store.getStream(name) : undefined;
+    if (!stream) throw new NotFoundError(`stream "${String(name).slice(0, 63)}" does not exist`);
+    return stream;
+  }
+
+  private async view(stream: StreamRecordDefinition): Promise<StreamView> {
+    const head = await this.head(stream.name);
+    return {
+      name: stream.name,
+      columns: stream.columns,
+      // Offsets are consecutive from 1, so the last offset is also the count.
+      recordCount: head.lastOffset,
+      lastOffset: head.lastOffset,
+      createdBy: stream.createdBy,
+      createdAt: stream.createdAt,
+    };
+  }
+}
