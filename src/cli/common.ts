@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Command } from 'commander';
 import { Session } from '../client/session';
 import { clientEnvironment } from '../config/client-env';
@@ -84,11 +85,14 @@ export function callAndPrint<T>(
   });
 }
 
-export function integer(name: string, min: number) {
+export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isSafeInteger(n) || n < min)
-      throw new UsageError(`${name} must be a whole number of at least ${min}`);
+    if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(
+        `${name} must be a whole number of at least ${min}${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`,
+      );
+    }
     return n;
   };
 }
@@ -118,6 +122,23 @@ export async function sqlFromQueryOrStdin(query: string | undefined): Promise<st
   const sql = await readStdin();
   if (sql.trim() === '') throw new UsageError('no SQL: pass --query "…" or pipe SQL on stdin');
   return sql;
+}
+
+/** The contents of `--file PATH`, else piped stdin; a terminal on stdin is a usage error. */
+export async function fileOrStdin(
+  file: string | undefined,
+  what: string,
+): Promise<NodeJS.ReadableStream> {
+  if (file !== undefined) {
+    try {
+      return (await open(file, 'r')).createReadStream();
+    } catch (err) {
+      throw new UsageError(`cannot read --file ${file}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+  }
+  if (process.stdin.isTTY)
+    throw new UsageError(`no ${what}: pipe them on stdin or pass --file PATH`);
+  return process.stdin;
 }
 
 /** Formats `lines` as an "Examples:" help section. */

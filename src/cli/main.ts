@@ -14,6 +14,7 @@ import {
 } from './common';
 import { executorsCommand } from './executors';
 import { jobsCommand } from './jobs';
+import { streamsCommand } from './streams';
 import { formatRecord, formatResult, FORMATS } from './output';
 
 export { EXIT };
@@ -90,6 +91,7 @@ Examples:
   $ krishiv jobs submit -q "SELECT …" --wait     run SQL as a batch job and wait for it
   $ krishiv jobs result <id> --all --format csv  the whole result of a job
   $ krishiv executors drain executor-1           stop scheduling onto an executor
+  $ krishiv streams append clicks < clicks.ndjson  append NDJSON records to a stream
 
 Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 permission denied.`,
     );
@@ -174,6 +176,7 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
 
   program.addCommand(jobsCommand());
   program.addCommand(executorsCommand());
+  program.addCommand(streamsCommand());
 
   // Usage errors of every subcommand reach main() as exceptions, mapped to exit code 2.
   const configure = (command: Command): void => {

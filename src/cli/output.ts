@@ -1,4 +1,12 @@
-import type { Executor, Job, JobResultPage, QueryResult, SqlValue } from '../client/session';
+import type {
+  Executor,
+  Job,
+  JobResultPage,
+  QueryResult,
+  SqlValue,
+  Stream,
+  StreamColumn,
+} from '../client/session';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -129,6 +137,8 @@ export interface Field<T> {
   key: keyof T & string;
   /** Column title in list tables; fields without one appear only in json and csv. */
   column?: string;
+  /** How table and csv output write the value (json always carries it as it is). */
+  text?: (value: T[keyof T & string]) => string;
 }
 
 export const JOB_FIELDS: readonly Field<Job>[] = [
@@ -159,6 +169,19 @@ export const EXECUTOR_FIELDS: readonly Field<Executor>[] = [
   { key: 'host', column: 'host' },
 ];
 
+/** `ts TIMESTAMP, page VARCHAR`, the way a table's columns are declared. */
+const columnList = (columns: StreamColumn[]) =>
+  columns.map((c) => `${c.name} ${c.type}`).join(', ');
+
+export const STREAM_FIELDS: readonly Field<Stream>[] = [
+  { key: 'name', column: 'name' },
+  { key: 'recordCount', column: 'records' },
+  { key: 'lastOffset', column: 'lastOffset' },
+  { key: 'columns', column: 'columns', text: (v) => columnList(v as StreamColumn[]) },
+  { key: 'createdBy' },
+  { key: 'createdAt' },
+];
+
 function cell(value: unknown): SqlValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
@@ -166,9 +189,17 @@ function cell(value: unknown): SqlValue {
   return JSON.stringify(value);
 }
 
+/** A field of an item as table and csv show it. */
+function shown<T extends object>(item: T, field: Field<T>): unknown {
+  const value = item[field.key];
+  return field.text && value !== undefined && value !== null ? field.text(value) : value;
+}
+
+const fieldCell = <T extends object>(item: T, field: Field<T>) => cell(shown(item, field));
+
 function csvOf<T extends object>(items: T[], fields: readonly Field<T>[]): string {
   const header = fields.map((f) => f.key).join(',');
-  return `${header}\n${formatCsvRows(items.map((item) => fields.map((f) => cell(item[f.key]))))}`;
+  return `${header}\n${formatCsvRows(items.map((item) => fields.map((f) => fieldCell(item, f))))}`;
 }
 
 /** One resource (a job, an executor): key/value lines, a JSON object, or a one-row CSV. */
@@ -179,7 +210,7 @@ export function formatItem<T extends object>(
 ): string {
   if (format === 'json') return `${JSON.stringify(item, null, 2)}\n`;
   if (format === 'csv') return csvOf([item], fields);
-  return formatRecord(Object.fromEntries(fields.map((f) => [f.key, item[f.key]])), format);
+  return formatRecord(Object.fromEntries(fields.map((f) => [f.key, shown(item, f)])), format);
 }
 
 /**
@@ -196,10 +227,10 @@ export function formatList<T extends object>(
 ): string {
   if (format === 'json') return `${JSON.stringify({ [key]: items, ...extra }, null, 2)}\n`;
   if (format === 'csv') return csvOf(items, fields);
-  const shown = fields.filter((f) => f.column !== undefined);
+  const columns = fields.filter((f) => f.column !== undefined);
   return table(
-    shown.map((f) => f.column as string),
-    items.map((item) => shown.map((f) => cell(item[f.key]))),
+    columns.map((f) => f.column as string),
+    items.map((item) => columns.map((f) => fieldCell(item, f))),
     `(${plural(items.length, noun)})`,
     '',
   );

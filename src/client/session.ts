@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { clientEnvironment } from '../config/client-env';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../grpc/proto';
+import type { AppendRecordsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/AppendRecordsResponse';
 import type { CanIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
 import type { ExecuteQueryResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
 import type { Executor__Output } from '../grpc/generated/krishiv/coordinator/v1/Executor';
@@ -10,7 +11,10 @@ import type { GetJobResultResponse__Output } from '../grpc/generated/krishiv/coo
 import type { Job__Output } from '../grpc/generated/krishiv/coordinator/v1/Job';
 import type { ListExecutorsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
 import type { ListJobsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListJobsResponse';
-import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
+import type { ListStreamsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListStreamsResponse';
+import type { Stream__Output } from '../grpc/generated/krishiv/coordinator/v1/Stream';
+import type { StreamRecord } from '../grpc/generated/krishiv/coordinator/v1/StreamRecord';
+import type { Value, Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
 import type { WhoAmIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/WhoAmIResponse';
 import {
   EXECUTOR_STATES,
@@ -21,7 +25,7 @@ import {
   JobState,
   TERMINAL_JOB_STATES,
 } from '../metadata/schema';
-import { errorFromStatus, KrishivError } from './errors';
+import { errorFromStatus, InvalidArgumentError, KrishivError } from './errors';
 
 export { EXECUTOR_STATES, JOB_KINDS, JOB_STATES, TERMINAL_JOB_STATES };
 export type { ExecutorState, JobKind, JobState };
@@ -131,6 +135,31 @@ export interface Executor {
   host: string;
 }
 
+export interface StreamColumn {
+  name: string;
+  /** BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR, DATE, TIMESTAMP, TIMESTAMPTZ (or an alias such as int, text). */
+  type: string;
+}
+
+/** An append-only table whose records carry consecutive offsets from 1. */
+export interface Stream {
+  name: string;
+  columns: StreamColumn[];
+  recordCount: number;
+  /** 0 while the stream is empty. */
+  lastOffset: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** What one append did: every record was stored, with offsets firstOffset…lastOffset. */
+export interface AppendOutcome {
+  stream: string;
+  appended: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_JOB_STATES.includes(state);
 }
@@ -189,6 +218,60 @@ function decodeValue(value: Value__Output): SqlValue {
     default:
       return null;
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A JS value as a wire value, without rounding: safe integers and int64 bigints travel as
+ * int_value, other numbers as double_value, bigints beyond int64 as their exact decimal text.
+ */
+function encodeValue(value: unknown, where: string): Value {
+  if (value === null || value === undefined) return { nullValue: true };
+  switch (typeof value) {
+    case 'boolean':
+      return { boolValue: value };
+    case 'number':
+      return Number.isSafeInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+    case 'bigint':
+      return value >= INT64_MIN && value <= INT64_MAX
+        ? { intValue: value.toString() }
+        : { stringValue: value.toString() };
+    case 'string':
+      return { stringValue: value };
+  }
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return { bytesValue: value };
+  if (value instanceof Date) return { stringValue: value.toISOString() };
+  throw new InvalidArgumentError(
+    grpc.status.INVALID_ARGUMENT,
+    `${where}: a ${Array.isArray(value) ? 'list' : typeof value} cannot be sent; use null, a boolean, number, bigint, string, Buffer or Date`,
+  );
+}
+
+function encodeRecord(record: unknown, index: number): StreamRecord {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new InvalidArgumentError(
+      grpc.status.INVALID_ARGUMENT,
+      `record ${index}: expected an object of field values`,
+    );
+  }
+  const fields: Record<string, Value> = {};
+  for (const [field, value] of Object.entries(record)) {
+    fields[field] = encodeValue(value, `record ${index}, field ${field}`);
+  }
+  return { fields };
+}
+
+function toStream(wire: Stream__Output): Stream {
+  return {
+    name: wire.name,
+    columns: wire.columns.map(({ name, type }) => ({ name, type })),
+    recordCount: Number(wire.recordCount),
+    lastOffset: Number(wire.lastOffset),
+    createdBy: wire.createdBy,
+    createdAt: wire.createdAt,
+  };
 }
 
 /** Proto3 strings cannot be absent: empty means "not set". */
@@ -398,6 +481,46 @@ export class Session {
   /** Retires the executor for good; the jobs it was running are stopped. */
   public async removeExecutor(id: string): Promise<Executor> {
     return this.executorCall('removeExecutor', id);
+  }
+
+  /** Creates a stream; a name taken by a stream or any table is refused (`ConflictError`). */
+  public async createStream(name: string, columns: StreamColumn[]): Promise<Stream> {
+    const wire = await this.call<Stream__Output>('StreamService', 'createStream', {
+      name,
+      columns: columns.map(({ name, type }) => ({ name, type })),
+    });
+    return toStream(wire);
+  }
+
+  public async listStreams(): Promise<Stream[]> {
+    const r = await this.call<ListStreamsResponse__Output>('StreamService', 'listStreams', {});
+    return r.streams.map(toStream);
+  }
+
+  public async getStream(name: string): Promise<Stream> {
+    return toStream(await this.call<Stream__Output>('StreamService', 'getStream', { name }));
+  }
+
+  /**
+   * Appends records atomically: all of them, with consecutive offsets, or none (an
+   * `InvalidArgumentError` naming the record index and field). Values: null, boolean, number,
+   * bigint (exact up to int64, beyond that as decimal text), string (also for DECIMAL, DATE and
+   * TIMESTAMP), Buffer, Date (sent as ISO 8601).
+   */
+  public async appendRecords(
+    name: string,
+    records: Record<string, unknown>[],
+  ): Promise<AppendOutcome> {
+    const r = await this.call<AppendRecordsResponse__Output>('StreamService', 'appendRecords', {
+      name,
+      records: records.map(encodeRecord),
+    });
+    return {
+      stream: r.stream,
+      appended: Number(r.appended),
+      firstOffset: Number(r.firstOffset),
+      lastOffset: Number(r.lastOffset),
+    };
   }
 
   public close(): void {

@@ -60,7 +60,7 @@ export interface AppConfig {
   /** In-process executors and the slots (concurrent jobs) of each. */
   executors: { count: number; slots: number };
   /** How long finished jobs keep their results, and the default job timeout (null: none). */
-  jobs: { retentionHours: number; timeoutMs: number | null };
+  jobs: { retentionHours: number; timeoutMs: number | null; streamingTickMs: number };
   apiDocs: boolean;
   grpcReflection: boolean;
 }

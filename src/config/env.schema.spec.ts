@@ -71,7 +71,7 @@ describe('loadConfig with an empty environment', () => {
       logLevel: 'info',
       shutdownGraceMs: 10000,
       executors: { count: 1, slots: 2 },
-      jobs: { retentionHours: 168, timeoutMs: null },
+      jobs: { retentionHours: 168, timeoutMs: null, streamingTickMs: 200 },
       apiDocs: true,
       grpcReflection: true,
     });

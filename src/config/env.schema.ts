@@ -173,6 +173,7 @@ const envSchema = z.object({
   KRISHIV_EXECUTOR_SLOTS: integer(2, 1, 64),
   KRISHIV_JOB_RETENTION_HOURS: integer(168, 1, 24 * 3650),
   KRISHIV_JOB_TIMEOUT_MS: integer(0, 0, 7 * 86_400_000),
+  KRISHIV_STREAMING_TICK_MS: integer(200, 10, 60_000),
   KRISHIV_API_DOCS: z.string().optional(),
 });
 
@@ -437,6 +438,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     jobs: {
       retentionHours: env.KRISHIV_JOB_RETENTION_HOURS,
       timeoutMs: env.KRISHIV_JOB_TIMEOUT_MS === 0 ? null : env.KRISHIV_JOB_TIMEOUT_MS,
+      streamingTickMs: env.KRISHIV_STREAMING_TICK_MS,
     },
     // Docs are a convenience for developers; production opts in explicitly.
     apiDocs:

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
+import { createProgressTable } from '../streams/streaming-executor';
 
 /** Quote a string as a SQL literal. */
 function literal(text: string): string {
@@ -21,6 +22,8 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EngineService.name);
   private instance: DuckDBInstance | undefined;
   private opened = false;
+  /** The engine database's catalog name, for names that must not resolve to temporary objects. */
+  public database = '';
 
   constructor(private readonly config: AppConfigService) {}
 
@@ -48,6 +51,9 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     await setup.run(`SET allowed_directories = [${literal(`${this.filesDir}/`)}]`);
     await setup.run('SET enable_external_access = false');
     await setup.run('SET lock_configuration = true');
+    await createProgressTable(setup);
+    const reader = await setup.runAndReadAll('SELECT current_database()');
+    this.database = String(reader.getRows()[0][0]);
     setup.closeSync();
     this.opened = true;
     this.logger.log(

@@ -16,6 +16,7 @@ import { JobRecord, MetadataStore } from '../metadata/metadata.store';
 import { TERMINAL_JOB_STATES } from '../metadata/schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { ResultSpool } from './result-spool';
+import { StreamingJobs } from './streaming-jobs.service';
 
 const TICK_MS = 1_000;
 const RETENTION_SWEEP_MS = 60_000;
@@ -30,6 +31,8 @@ type StopReason =
 interface RunningJob {
   connection?: DuckDBConnection;
   stop?: StopReason;
+  /** Wakes a streaming job that is idling between micro-batches. */
+  wake?: () => void;
   done: Promise<void>;
 }
 
@@ -68,11 +71,27 @@ export class JobRunner
     private readonly spool: ResultSpool,
     private readonly config: AppConfigService,
     private readonly metrics: MetricsService,
+    private readonly streaming: StreamingJobs,
   ) {}
 
   /** Recovery before any work: a job that was running when the process died may have written data. */
   public async onApplicationBootstrap(): Promise<void> {
     for (const job of await this.store.jobsInState('running')) {
+      if (job.kind === 'streaming') {
+        // Its offset was committed with its sink: it resumes from there, losing and repeating nothing.
+        await this.store.transitionJob(
+          job.id,
+          ['running'],
+          { state: 'queued' },
+          {
+            at: now(),
+            actor: 'coordinator',
+            event: 'requeued',
+            detail: 'resumes after a coordinator restart',
+          },
+        );
+        continue;
+      }
       await this.store.transitionJob(
         job.id,
         ['running'],
@@ -150,6 +169,7 @@ export class JobRunner
     if (!job) return false;
     job.stop ??= reason;
     job.connection?.interrupt();
+    job.wake?.();
     await job.done;
     return true;
   }
@@ -189,6 +209,7 @@ export class JobRunner
   }
 
   private async execute(job: JobRecord, executorId: string, entry: RunningJob): Promise<void> {
+    if (job.kind === 'streaming') return this.executeStreaming(job, executorId, entry);
     const started = performance.now();
     const timeoutMs = job.timeoutMs ?? this.config.get('jobs').timeoutMs;
     const timer = timeoutMs
@@ -242,6 +263,67 @@ export class JobRunner
     this.metrics.jobDuration.observe(
       { state: outcome.state as string },
       (performance.now() - started) / 1000,
+    );
+  }
+
+  /** A streaming job holds its slot until stopped; a shutdown puts it back in the queue. */
+  private async executeStreaming(
+    job: JobRecord,
+    executorId: string,
+    entry: RunningJob,
+  ): Promise<void> {
+    let failure: string | undefined;
+    try {
+      await this.streaming.run(
+        job,
+        {
+          stopped: () => entry.stop !== undefined,
+          idle: (ms) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, ms);
+              entry.wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            }),
+        },
+        (connection) => {
+          entry.connection = connection;
+        },
+      );
+    } catch (err) {
+      if (!entry.stop) failure = errorMessage(err);
+    }
+    const stop = entry.stop;
+    const at = now();
+    if (stop?.kind === 'shutdown') {
+      await this.store.transitionJob(
+        job.id,
+        ['running'],
+        { state: 'queued' },
+        {
+          at,
+          actor: 'coordinator',
+          event: 'requeued',
+          detail: 'the coordinator shut down; resumes at the next start',
+        },
+      );
+      return;
+    }
+    const outcome: Parameters<MetadataStore['transitionJob']>[2] =
+      stop?.kind === 'cancel'
+        ? { state: 'cancelled', cancelledBy: stop.actor }
+        : { state: 'failed', error: stop ? stopMessage(stop, executorId) : (failure ?? 'stopped') };
+    await this.store.transitionJob(
+      job.id,
+      ['running'],
+      { ...outcome, finishedAt: at },
+      {
+        at,
+        actor: stop?.kind === 'cancel' ? stop.actor : executorId,
+        event: outcome.state as string,
+        detail: outcome.error ?? null,
+      },
     );
   }
 

@@ -30,9 +30,13 @@ export function toWireJob(job: JobView): Job {
     error: job.error ?? '',
     rowCount: job.rowCount === undefined ? undefined : String(job.rowCount),
     restoredFrom: '',
-    sink: '',
     cancelledBy: job.cancelledBy ?? '',
     timeoutMs: job.timeoutMs,
+    sink: job.sink ?? '',
+    offset: job.offset === undefined ? undefined : String(job.offset),
+    lag: job.lag === undefined ? undefined : String(job.lag),
+    recordsProcessed: job.recordsProcessed === undefined ? undefined : String(job.recordsProcessed),
+    lastBatchAt: job.lastBatchAt ?? '',
   };
 }
 
@@ -53,6 +57,7 @@ export class JobsGrpcController {
         name: request.name || undefined,
         kind: request.kind || undefined,
         timeoutMs: request.timeoutMs,
+        sink: request.sink || undefined,
       },
       request.requestId || undefined,
     );

@@ -8,11 +8,13 @@ import { JobsController } from './jobs.controller';
 import { JobsGrpcController } from './jobs.grpc.controller';
 import { JobsService } from './jobs.service';
 import { ResultSpool } from './result-spool';
+import { StreamingJobs } from './streaming-jobs.service';
+import { StreamsModule } from '../streams/streams.module';
 
 @Module({
-  imports: [ExecutorsModule],
+  imports: [ExecutorsModule, StreamsModule],
   controllers: [JobsController, JobsGrpcController],
-  providers: [JobsService, JobRunner, ResultSpool],
+  providers: [JobsService, JobRunner, ResultSpool, StreamingJobs],
   exports: [JobsService, JobRunner],
 })
 export class JobsModule implements OnModuleInit {

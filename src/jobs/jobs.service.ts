@@ -15,6 +15,7 @@ import { JobFilter, JobRecord, MetadataStore } from '../metadata/metadata.store'
 import { JOB_KINDS, JOB_STATES, JobKind, JobState, TERMINAL_JOB_STATES } from '../metadata/schema';
 import { JobRunner } from './job-runner.service';
 import { ResultSpool } from './result-spool';
+import { requireSinkName, StreamingJobs } from './streaming-jobs.service';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -26,6 +27,7 @@ const MAX_JOB_TIMEOUT_MS = 7 * 86_400_000;
 
 export interface SubmitJobRequest {
   sql?: unknown;
+  sink?: unknown;
   name?: unknown;
   kind?: unknown;
   timeoutMs?: unknown;
@@ -55,6 +57,11 @@ export interface JobView {
   rowCount?: number;
   cancelledBy?: string;
   timeoutMs?: number;
+  sink?: string;
+  offset?: number;
+  lag?: number;
+  recordsProcessed?: number;
+  lastBatchAt?: string;
 }
 
 export interface JobResultPage {
@@ -81,6 +88,7 @@ export function toJobView(job: JobRecord): JobView {
   if (job.rowCount !== null) view.rowCount = job.rowCount;
   if (job.cancelledBy) view.cancelledBy = job.cancelledBy;
   if (job.timeoutMs !== null) view.timeoutMs = job.timeoutMs;
+  if (job.sink) view.sink = job.sink;
   return view;
 }
 
@@ -131,6 +139,7 @@ export class JobsService {
     private readonly engine: EngineService,
     private readonly spool: ResultSpool,
     private readonly config: AppConfigService,
+    private readonly streaming: StreamingJobs,
   ) {}
 
   /** Accepts a job once its SQL parses and the submitter may run it; it is committed before return. */
@@ -141,9 +150,10 @@ export class JobsService {
   ): Promise<{ job: JobView; replayed: boolean }> {
     const sql = requireSql(request?.sql);
     const kind = oneOf('kind', request.kind, JOB_KINDS) ?? 'batch';
-    if (kind === 'streaming') {
+    const sink = kind === 'streaming' ? requireSinkName(request.sink) : null;
+    if (kind === 'batch' && request.sink !== undefined && request.sink !== '') {
       throw new InvalidArgumentError(
-        'streaming jobs are not available in this release; submit kind "batch"',
+        'sink is for streaming jobs; submit kind "streaming" or drop it',
       );
     }
     if (
@@ -166,7 +176,14 @@ export class JobsService {
         `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
       );
     }
-    await this.engine.withConnection((connection) => this.sql.check(connection, principal, sql));
+    const replay =
+      idempotencyKey && (await this.store.jobIdForKey(principal.subject, idempotencyKey));
+    if (sink && !replay) {
+      // Checked and created at submit: the sink's name is taken now, or the submit is refused.
+      await this.streaming.prepareSink(sql, sink);
+    } else if (!sink) {
+      await this.engine.withConnection((connection) => this.sql.check(connection, principal, sql));
+    }
 
     const id = randomUUID();
     const name = (request.name as string | undefined)?.trim() || `job-${id.slice(0, 8)}`;
@@ -174,7 +191,7 @@ export class JobsService {
     // The digest covers what the caller sent, so a retry matches even though the name it
     // would get by default is generated anew.
     const requestDigest = createHash('sha256')
-      .update(JSON.stringify([sql, request.name ?? null, kind, timeoutMs]))
+      .update(JSON.stringify([sql, request.name ?? null, kind, timeoutMs, sink]))
       .digest('hex');
     const claim = idempotencyKey
       ? { subject: principal.subject, key: idempotencyKey, requestDigest }
@@ -189,6 +206,7 @@ export class JobsService {
         submitterRole: principal.role ?? '',
         submittedAt,
         timeoutMs,
+        sink,
       },
       { at: submittedAt, actor: principal.subject, event: 'submitted' },
       claim,
@@ -222,13 +240,28 @@ export class JobsService {
     const page = rows.slice(0, pageSize);
     const more = rows.length > pageSize;
     return {
-      jobs: page.map(toJobView),
+      jobs: await Promise.all(page.map((job) => this.view(job))),
       ...(more ? { nextPageToken: pageToken(page[page.length - 1].seq, fingerprint) } : {}),
     };
   }
 
   public async get(id: string): Promise<JobView> {
-    return toJobView(await this.find(id));
+    return this.view(await this.find(id));
+  }
+
+  /** The job view, with a streaming job's progress read from where it is committed. */
+  private async view(job: JobRecord): Promise<JobView> {
+    const view = toJobView(job);
+    const status = await this.streaming.status(job).catch(() => undefined);
+    if (status) {
+      Object.assign(view, {
+        offset: status.lastOffset,
+        lag: status.lag,
+        recordsProcessed: status.records,
+        ...(status.lastBatchAt ? { lastBatchAt: status.lastBatchAt } : {}),
+      });
+    }
+    return view;
   }
 
   public async result(

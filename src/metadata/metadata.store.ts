@@ -20,11 +20,20 @@ export interface JobRecord {
   resultColumns: { name: string; type: string }[] | null;
   resultPath: string | null;
   expiredAt: string | null;
+  sink: string | null;
 }
 
 export type NewJob = Pick<
   JobRecord,
-  'id' | 'name' | 'kind' | 'sql' | 'submittedBy' | 'submitterRole' | 'submittedAt' | 'timeoutMs'
+  | 'id'
+  | 'name'
+  | 'kind'
+  | 'sql'
+  | 'submittedBy'
+  | 'submitterRole'
+  | 'submittedAt'
+  | 'timeoutMs'
+  | 'sink'
 >;
 
 export type JobPatch = Partial<
@@ -98,6 +107,8 @@ export abstract class MetadataStore {
     claim?: IdempotencyClaim,
   ): Promise<InsertOutcome>;
   public abstract getJob(id: string): Promise<JobRecord | undefined>;
+  /** The job an idempotency key already stands for, if any. */
+  public abstract jobIdForKey(subject: string, key: string): Promise<string | undefined>;
   public abstract listJobs(filter: JobFilter): Promise<JobRecord[]>;
   /**
    * Applies `patch` only while the job is in one of `from` (compare-and-set), recording `event` in

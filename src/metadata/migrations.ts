@@ -76,6 +76,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_streaming_jobs': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('jobs').addColumn('sink', 'text').execute();
+    },
+  },
 };
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -34,6 +34,8 @@ export interface JobsTable {
   result_path: string | null;
   /** Set when retention removed the job's result; the job then answers 404 with the reason. */
   expired_at: string | null;
+  /** Streaming jobs: the engine table the job writes. */
+  sink: string | null;
 }
 
 export interface JobEventsTable {

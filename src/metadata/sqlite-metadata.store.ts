@@ -55,6 +55,7 @@ function toJob(row: Selectable<JobsTable>): JobRecord {
     resultColumns: row.result_columns ? JSON.parse(row.result_columns) : null,
     resultPath: row.result_path,
     expiredAt: row.expired_at,
+    sink: row.sink,
   };
 }
 
@@ -175,6 +176,7 @@ export class SqliteMetadataStore extends MetadataStore {
           result_columns: null,
           result_path: null,
           expired_at: null,
+          sink: job.sink,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -212,6 +214,16 @@ export class SqliteMetadataStore extends MetadataStore {
       .where('id', '=', id)
       .executeTakeFirst();
     return row && toJob(row);
+  }
+
+  public async jobIdForKey(subject: string, key: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select('job_id')
+      .where('subject', '=', subject)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.job_id;
   }
 
   public async listJobs(filter: JobFilter): Promise<JobRecord[]> {

@@ -231,8 +231,19 @@ export class StreamsService implements OnApplicationBootstrap {
     });
   }
 
+  /** The offset of the stream's newest record (0 while empty). */
+  public async lastOffset(name: string): Promise<number> {
+    return (await this.head(name)).lastOffset;
+  }
+
+  /** Names of all streams, lower-cased, for checking which table a query reads. */
+  public async names(): Promise<Set<string>> {
+    return new Set((await this.store.listStreams()).map((s) => s.name.toLowerCase()));
+  }
+
   private async head(name: string): Promise<Head> {
-    let head = this.heads.get(name);
+    const key = name.toLowerCase();
+    let head = this.heads.get(key);
     if (!head) {
       const lastOffset = await this.engine.withConnection(async (connection) => {
         const reader = await connection.runAndReadAll(
@@ -241,8 +252,8 @@ export class StreamsService implements OnApplicationBootstrap {
         return Number(reader.getRows()[0][0]);
       });
       // Another caller may have loaded it meanwhile; keep the first so its queue is shared.
-      head = this.heads.get(name) ?? { lastOffset, tail: Promise.resolve() };
-      this.heads.set(name, head);
+      head = this.heads.get(key) ?? { lastOffset, tail: Promise.resolve() };
+      this.heads.set(key, head);
     }
     return head;
   }

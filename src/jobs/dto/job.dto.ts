@@ -8,8 +8,14 @@ export class SubmitJobDto {
   @ApiPropertyOptional({ example: 'nightly-rollup' })
   name?: string;
 
-  @ApiPropertyOptional({ enum: ['batch'], default: 'batch' })
+  @ApiPropertyOptional({ enum: ['batch', 'streaming'], default: 'batch' })
   kind?: string;
+
+  @ApiPropertyOptional({
+    description: 'Streaming jobs: the new table the job writes',
+    example: 'clicks_per_page',
+  })
+  sink?: string;
 
   @ApiPropertyOptional({
     minimum: 1,
@@ -33,6 +39,14 @@ export class JobDto {
   @ApiPropertyOptional() rowCount?: number;
   @ApiPropertyOptional() cancelledBy?: string;
   @ApiPropertyOptional() timeoutMs?: number;
+  @ApiPropertyOptional({ description: 'Streaming jobs: the table the job writes' }) sink?: string;
+  @ApiPropertyOptional({ description: 'Streaming jobs: the committed stream offset' })
+  offset?: number;
+  @ApiPropertyOptional({ description: 'Streaming jobs: records behind the stream head' })
+  lag?: number;
+  @ApiPropertyOptional({ description: 'Streaming jobs: records folded so far' })
+  recordsProcessed?: number;
+  @ApiPropertyOptional({ format: 'date-time' }) lastBatchAt?: string;
 }
 
 export class JobListDto {

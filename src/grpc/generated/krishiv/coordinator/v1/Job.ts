@@ -19,8 +19,15 @@ export interface Job {
   'sink'?: (string);
   'cancelledBy'?: (string);
   'timeoutMs'?: (number);
+  'offset'?: (number | string | Long);
+  'lag'?: (number | string | Long);
+  'recordsProcessed'?: (number | string | Long);
+  'lastBatchAt'?: (string);
   '_rowCount'?: "rowCount";
   '_timeoutMs'?: "timeoutMs";
+  '_offset'?: "offset";
+  '_lag'?: "lag";
+  '_recordsProcessed'?: "recordsProcessed";
 }
 
 export interface Job__Output {
@@ -40,6 +47,13 @@ export interface Job__Output {
   'sink': (string);
   'cancelledBy': (string);
   'timeoutMs'?: (number);
+  'offset'?: (string);
+  'lag'?: (string);
+  'recordsProcessed'?: (string);
+  'lastBatchAt': (string);
   '_rowCount'?: "rowCount";
   '_timeoutMs'?: "timeoutMs";
+  '_offset'?: "offset";
+  '_lag'?: "lag";
+  '_recordsProcessed'?: "recordsProcessed";
 }

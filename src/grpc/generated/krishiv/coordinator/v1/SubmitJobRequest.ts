@@ -7,6 +7,7 @@ export interface SubmitJobRequest {
   'kind'?: (string);
   'requestId'?: (string);
   'timeoutMs'?: (number);
+  'sink'?: (string);
   '_timeoutMs'?: "timeoutMs";
 }
 
@@ -16,5 +17,6 @@ export interface SubmitJobRequest__Output {
   'kind': (string);
   'requestId': (string);
   'timeoutMs'?: (number);
+  'sink': (string);
   '_timeoutMs'?: "timeoutMs";
 }

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { DuckDBConnection } from '@duckdb/node-api';
+import type { Principal } from '../auth/principal';
+import { AppConfigService } from '../config/app-config.service';
+import { AlreadyExistsError, InvalidArgumentError } from '../common/errors/coordinator.error';
+import { EngineService } from '../engine/engine.service';
+import { JobRecord } from '../metadata/metadata.store';
+import {
+  foldBatch,
+  quoteIdentifier,
+  readProgress,
+  sinkDefinition,
+  StreamingProgress,
+} from '../streams/streaming-executor';
+import { planStreaming, StreamingPlan } from '../streams/streaming-plan';
+import { StreamsService } from '../streams/streams.service';
+
+const SINK_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+/** Records folded per micro-batch at most, so one batch never holds a transaction for long. */
+const MAX_BATCH_RECORDS = 100_000;
+
+export function requireSinkName(value: unknown): string {
+  if (typeof value !== 'string' || !SINK_NAME.test(value)) {
+    throw new InvalidArgumentError(
+      'a streaming job needs sink: the name of a new table (a letter, then letters, digits or _)',
+    );
+  }
+  return value;
+}
+
+export interface StreamingStatus extends StreamingProgress {
+  lag: number;
+}
+
+/** What the job runner lends a streaming job while it holds an executor slot. */
+export interface StreamingControl {
+  stopped(): boolean;
+  /** Sleeps up to `ms`, waking early when the job is stopped. */
+  idle(ms: number): Promise<void>;
+}
+
+/**
+ * Streaming jobs: SQL over one stream, folded into a sink table in micro-batches. The plan is
+ * derived from the engine's parse tree at submit (where unsupported constructs are refused) and
+ * again whenever the job starts, so a restart resumes from the offset committed with the sink.
+ */
+@Injectable()
+export class StreamingJobs {
+  constructor(
+    private readonly engine: EngineService,
+    private readonly streams: StreamsService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  /** Checks the SQL and creates the sink; an existing table of that name is a 409. */
+  public async prepareSink(sql: string, sink: string): Promise<void> {
+    await this.engine.withConnection(async (connection) => {
+      const plan = await this.plan(connection, sql);
+      try {
+        await connection.run(`CREATE TABLE ${quoteIdentifier(sink)} (${sinkDefinition(plan)})`);
+      } catch (err) {
+        if (/already exists/i.test((err as Error).message)) {
+          throw new AlreadyExistsError(`a table named ${sink} already exists; choose another sink`);
+        }
+        throw err;
+      }
+    });
+  }
+
+  public async status(job: JobRecord): Promise<StreamingStatus | undefined> {
+    if (job.kind !== 'streaming') return undefined;
+    const progress = await this.engine.withConnection((connection) =>
+      readProgress(connection, job.id),
+    );
+    const stream = await this.streamOf(job).catch(() => undefined);
+    const head = stream ? await this.streams.lastOffset(stream) : progress.lastOffset;
+    return { ...progress, lag: Math.max(0, head - progress.lastOffset) };
+  }
+
+  /** Folds new records into the sink until the job is stopped; errors end the job failed. */
+  public async run(
+    job: JobRecord,
+    control: StreamingControl,
+    onConnection: (c: DuckDBConnection) => void,
+  ): Promise<void> {
+    const tickMs = this.config.get('jobs').streamingTickMs;
+    await this.engine.withConnection(async (connection) => {
+      onConnection(connection);
+      const plan = await this.plan(connection, job.sql);
+      let offset = (await readProgress(connection, job.id)).lastOffset;
+      while (!control.stopped()) {
+        const head = await this.streams.lastOffset(plan.stream);
+        if (head <= offset) {
+          await control.idle(tickMs);
+          continue;
+        }
+        const to = Math.min(head, offset + MAX_BATCH_RECORDS);
+        await foldBatch(
+          connection,
+          job.id,
+          plan,
+          job.sink as string,
+          this.engine.database,
+          offset,
+          to,
+        );
+        offset = to;
+      }
+    });
+  }
+
+  private async plan(connection: DuckDBConnection, sql: string): Promise<StreamingPlan> {
+    const names = await this.streams.names();
+    return planStreaming(connection, sql, (name) => names.has(name.toLowerCase()));
+  }
+
+  private async streamOf(job: JobRecord): Promise<string> {
+    return this.engine.withConnection(
+      async (connection) => (await this.plan(connection, job.sql)).stream,
+    );
+  }
+}
