@@ -91,7 +91,7 @@ Examples:
   $ krishiv jobs submit -q "SELECT …" --wait     run SQL as a batch job and wait for it
   $ krishiv jobs result <id> --all --format csv  the whole result of a job
   $ krishiv executors drain executor-1           stop scheduling onto an executor
-  $ krishiv streams append clicks < clicks.ndjson  append NDJSON records to a stream
+  $ krishiv streams append clicks < log.ndjson    append NDJSON records to a stream
 
 Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 permission denied.`,
     );

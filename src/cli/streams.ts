@@ -164,7 +164,7 @@ export function streamsCommand(): Command {
       'after',
       examples(
         'krishiv streams create clicks --column ts:TIMESTAMP --column page:VARCHAR',
-        'tail -f clicks.ndjson | krishiv streams append clicks',
+        'krishiv streams append clicks < clicks.ndjson',
         'krishiv streams list',
         'krishiv sql -q "SELECT page, count(*) FROM clicks GROUP BY page"',
       ),

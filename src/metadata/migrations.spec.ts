@@ -44,6 +44,7 @@ const EXPECTED_SCHEMA: { [T in keyof Database]: { [C in keyof Database[T]]-?: Co
     result_columns: text(),
     result_path: text(),
     expired_at: text(),
+    sink: text(),
   },
   job_events: {
     id: integer(false, 1),
@@ -85,7 +86,12 @@ const EXPECTED_INDEXES: Record<keyof Database, string[]> = {
   streams: [],
 };
 
-const RELEASED_MIGRATIONS = ['0001_jobs_executors', '0002_job_retention', '0003_streams'];
+const RELEASED_MIGRATIONS = [
+  '0001_jobs_executors',
+  '0002_job_retention',
+  '0003_streams',
+  '0004_streaming_jobs',
+];
 
 let dir: string;
 let path: string;
@@ -304,6 +310,7 @@ describe('metadata migrations', () => {
         resultColumns: [{ name: '1', type: 'INTEGER' }],
         resultPath: '/r/old-job.parquet',
         expiredAt: null,
+        sink: null,
       });
       // A job from before retention existed is listed (not expired) and due for expiry.
       expect((await store.listJobs({ limit: 10 })).map((j) => j.id)).toEqual(['old-job']);

@@ -31,6 +31,7 @@ function newJob(id: string, overrides: Partial<NewJob> = {}): NewJob {
     submitterRole: 'writer',
     submittedAt: '2030-01-01T00:00:00.000Z',
     timeoutMs: 60000,
+    sink: null,
     ...overrides,
   };
 }
@@ -133,6 +134,7 @@ describe('SqliteMetadataStore', () => {
         resultColumns: null,
         resultPath: null,
         expiredAt: null,
+        sink: null,
       });
       expect(await store.getJob('job-1')).toEqual(outcome.job);
       expect(await store.jobEvents('job-1')).toEqual([
