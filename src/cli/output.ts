@@ -53,7 +53,7 @@ function table(header: string[], rows: SqlValue[][], footer: string, nullText = 
   return `${out.join('\n')}\n${footer}\n`;
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatResult(result: QueryResult, format: Format): string {
   switch (format) {

@@ -12,7 +12,7 @@ import {
   UsageError,
   withSession,
 } from './common';
-import { Format, formatItem, formatList, formatRecord, STREAM_FIELDS } from './output';
+import { Format, formatItem, formatList, formatRecord, plural, STREAM_FIELDS } from './output';
 
 /** The most records one AppendRecords call carries. */
 export const MAX_BATCH = 1000;
@@ -103,10 +103,13 @@ interface AppendSummary {
   batches: number;
 }
 
+const offsets = (first?: number, last?: number) =>
+  first === last ? `offset ${first}` : `offsets ${first}–${last}`;
+
 function appendedSoFar(summary: AppendSummary): string {
   return summary.appended === 0
     ? 'nothing was appended'
-    : `${summary.appended} record(s) were appended before this batch (offsets ${summary.firstOffset}–${summary.lastOffset}); the rest was not`;
+    : `appended before this batch: ${plural(summary.appended, 'record')} (${offsets(summary.firstOffset, summary.lastOffset)}); nothing from it on`;
 }
 
 /** The coordinator's `record N` counts within the batch: name the record of the whole input. */
@@ -126,7 +129,13 @@ async function appendInput(
   input: NodeJS.ReadableStream,
   batchSize: number,
 ): Promise<AppendSummary> {
-  const summary: AppendSummary = { stream: name, appended: 0, batches: 0 };
+  const summary: AppendSummary = {
+    stream: name,
+    appended: 0,
+    firstOffset: undefined,
+    lastOffset: undefined,
+    batches: 0,
+  };
   try {
     for await (const batch of recordBatches(input, batchSize)) {
       let outcome: AppendOutcome;
@@ -141,7 +150,7 @@ async function appendInput(
       summary.lastOffset = outcome.lastOffset;
       summary.batches++;
       process.stderr.write(
-        `batch ${summary.batches}: ${outcome.appended} record(s) at offsets ${outcome.firstOffset}–${outcome.lastOffset}\n`,
+        `batch ${summary.batches}: ${plural(outcome.appended, 'record')} appended at ${offsets(outcome.firstOffset, outcome.lastOffset)}\n`,
       );
     }
   } catch (err) {

@@ -243,9 +243,14 @@ function encodeValue(value: unknown, where: string): Value {
   }
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return { bytesValue: value };
   if (value instanceof Date) return { stringValue: value.toISOString() };
+  const kind = Array.isArray(value)
+    ? 'a list'
+    : typeof value === 'object'
+      ? 'an object'
+      : `a ${typeof value}`;
   throw new InvalidArgumentError(
     grpc.status.INVALID_ARGUMENT,
-    `${where}: a ${Array.isArray(value) ? 'list' : typeof value} cannot be sent; use null, a boolean, number, bigint, string, Buffer or Date`,
+    `${where}: cannot send ${kind}; use null, a boolean, number, bigint, string, Buffer or Date`,
   );
 }
 

@@ -12,7 +12,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';
 import { SqlRunner } from '../engine/sql-runner';
 import { ExecutorPool } from '../executors/executor-pool.service';
-import { JobRecord, MetadataStore } from '../metadata/metadata.store';
+import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import { TERMINAL_JOB_STATES } from '../metadata/schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { ResultSpool } from './result-spool';
@@ -139,6 +139,11 @@ export class JobRunner
 
   public get runningCount(): number {
     return this.running.size;
+  }
+
+  /** Wakes a streaming job idling between micro-batches (a savepoint was requested). */
+  public wake(jobId: string): void {
+    this.running.get(jobId)?.wake?.();
   }
 
   /** Runs the scheduler soon; calls made while it runs cause one more pass. */
@@ -273,8 +278,9 @@ export class JobRunner
     entry: RunningJob,
   ): Promise<void> {
     let failure: string | undefined;
+    let savepoint: SavepointRecord | undefined;
     try {
-      await this.streaming.run(
+      savepoint = await this.streaming.run(
         job,
         {
           stopped: () => entry.stop !== undefined,
@@ -310,8 +316,9 @@ export class JobRunner
       );
       return;
     }
-    const outcome: Parameters<MetadataStore['transitionJob']>[2] =
-      stop?.kind === 'cancel'
+    const outcome: Parameters<MetadataStore['transitionJob']>[2] = savepoint
+      ? { state: 'cancelled', cancelledBy: savepoint.createdBy }
+      : stop?.kind === 'cancel'
         ? { state: 'cancelled', cancelledBy: stop.actor }
         : { state: 'failed', error: stop ? stopMessage(stop, executorId) : (failure ?? 'stopped') };
     await this.store.transitionJob(
@@ -320,9 +327,9 @@ export class JobRunner
       { ...outcome, finishedAt: at },
       {
         at,
-        actor: stop?.kind === 'cancel' ? stop.actor : executorId,
+        actor: outcome.cancelledBy ?? executorId,
         event: outcome.state as string,
-        detail: outcome.error ?? null,
+        detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
       },
     );
   }

@@ -13,6 +13,13 @@ import type { SubmitJobRequest__Output } from '../grpc/generated/krishiv/coordin
 import { toWireRows } from '../query/result-encoding';
 import { Permission } from '../roles/permission.decorator';
 import { JobsService, JobView } from './jobs.service';
+import { SavepointsService, SavepointView } from './savepoints.service';
+import type { ListSavepointsRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ListSavepointsRequest';
+import type { ListSavepointsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListSavepointsResponse';
+import type { RestoreJobRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/RestoreJobRequest';
+import type { Savepoint } from '../grpc/generated/krishiv/coordinator/v1/Savepoint';
+import type { SavepointRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/SavepointRequest';
+import type { TriggerSavepointRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/TriggerSavepointRequest';
 
 /** Proto3 has no absent strings: empty means "not set", as on every other message. */
 export function toWireJob(job: JobView): Job {
@@ -29,7 +36,7 @@ export function toWireJob(job: JobView): Job {
     executorId: job.executorId ?? '',
     error: job.error ?? '',
     rowCount: job.rowCount === undefined ? undefined : String(job.rowCount),
-    restoredFrom: '',
+    restoredFrom: job.restoredFrom ?? '',
     cancelledBy: job.cancelledBy ?? '',
     timeoutMs: job.timeoutMs,
     sink: job.sink ?? '',
@@ -40,9 +47,75 @@ export function toWireJob(job: JobView): Job {
   };
 }
 
+function toWireSavepoint(s: SavepointView): Savepoint {
+  return {
+    id: s.id,
+    jobId: s.jobId,
+    state: s.state,
+    createdAt: s.createdAt,
+    completedAt: s.completedAt ?? '',
+    location: s.location ?? '',
+    offsets: Object.fromEntries(Object.entries(s.offsets ?? {}).map(([k, v]) => [k, String(v)])),
+    error: s.error ?? '',
+    label: s.label ?? '',
+  };
+}
+
 @Controller()
 export class JobsGrpcController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly savepoints: SavepointsService,
+  ) {}
+
+  @GrpcMethod('JobService', 'TriggerSavepoint')
+  @Permission('jobs:savepoint')
+  public async triggerSavepoint(
+    @Payload() request: TriggerSavepointRequest__Output,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Savepoint> {
+    return toWireSavepoint(
+      await this.savepoints.trigger(principal, request.jobId, {
+        label: request.label || undefined,
+        stop: request.stop,
+        requestId: request.requestId || undefined,
+      }),
+    );
+  }
+
+  @GrpcMethod('JobService', 'ListSavepoints')
+  @Permission('jobs:read')
+  public async listSavepoints(
+    @Payload() request: ListSavepointsRequest__Output,
+  ): Promise<ListSavepointsResponse> {
+    return { savepoints: (await this.savepoints.list(request.jobId)).map(toWireSavepoint) };
+  }
+
+  @GrpcMethod('JobService', 'GetSavepoint')
+  @Permission('jobs:read')
+  public async getSavepoint(@Payload() request: SavepointRequest__Output): Promise<Savepoint> {
+    return toWireSavepoint(await this.savepoints.get(request.id));
+  }
+
+  @GrpcMethod('JobService', 'DeleteSavepoint')
+  @Permission('jobs:savepoint')
+  public async deleteSavepoint(@Payload() request: SavepointRequest__Output): Promise<Savepoint> {
+    return toWireSavepoint(await this.savepoints.delete(request.id));
+  }
+
+  @GrpcMethod('JobService', 'RestoreJob')
+  @Permission('jobs:restore')
+  public async restoreJob(
+    @Payload() request: RestoreJobRequest__Output,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Job> {
+    return toWireJob(
+      await this.savepoints.restore(principal, request.savepointId, {
+        name: request.name || undefined,
+        sink: request.sink || undefined,
+      }),
+    );
+  }
 
   @GrpcMethod('JobService', 'SubmitJob')
   @Permission('jobs:submit')

@@ -7,14 +7,24 @@ import { JobRunner } from './job-runner.service';
 import { JobsController } from './jobs.controller';
 import { JobsGrpcController } from './jobs.grpc.controller';
 import { JobsService } from './jobs.service';
+import { SavepointsController } from './savepoints.controller';
 import { ResultSpool } from './result-spool';
+import { SavepointWriter } from './savepoint-writer';
+import { SavepointsService } from './savepoints.service';
 import { StreamingJobs } from './streaming-jobs.service';
 import { StreamsModule } from '../streams/streams.module';
 
 @Module({
   imports: [ExecutorsModule, StreamsModule],
-  controllers: [JobsController, JobsGrpcController],
-  providers: [JobsService, JobRunner, ResultSpool, StreamingJobs],
+  controllers: [JobsController, JobsGrpcController, SavepointsController],
+  providers: [
+    JobsService,
+    JobRunner,
+    ResultSpool,
+    StreamingJobs,
+    SavepointWriter,
+    SavepointsService,
+  ],
   exports: [JobsService, JobRunner],
 })
 export class JobsModule implements OnModuleInit {

@@ -58,6 +58,7 @@ export interface JobView {
   cancelledBy?: string;
   timeoutMs?: number;
   sink?: string;
+  restoredFrom?: string;
   offset?: number;
   lag?: number;
   recordsProcessed?: number;
@@ -89,6 +90,7 @@ export function toJobView(job: JobRecord): JobView {
   if (job.cancelledBy) view.cancelledBy = job.cancelledBy;
   if (job.timeoutMs !== null) view.timeoutMs = job.timeoutMs;
   if (job.sink) view.sink = job.sink;
+  if (job.restoredFrom) view.restoredFrom = job.restoredFrom;
   return view;
 }
 
@@ -207,6 +209,7 @@ export class JobsService {
         submittedAt,
         timeoutMs,
         sink,
+        restoredFrom: null,
       },
       { at: submittedAt, actor: principal.subject, event: 'submitted' },
       claim,

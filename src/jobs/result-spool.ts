@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { collectRows, columnsOf, QueryResult } from '../engine/result-set';
 
@@ -53,12 +54,23 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
   public async write(jobId: string, result: DuckDBResult): Promise<SpooledResult> {
     const columns = columnsOf(result).map(({ name, type }) => ({ name, type }));
     if (columns.length === 0) return { path: null, columns, rowCount: 0 };
+    const path = join(this.directory, `${jobId}.parquet`);
+    const rowCount = await this.writeParquet(result, path);
+    return { path, columns, rowCount };
+  }
+
+  /**
+   * Streams any result into a Parquet file at `path` (written beside it and renamed into place)
+   * and returns the row count. Savepoints use it too.
+   */
+  public async writeParquet(result: DuckDBResult, path: string): Promise<number> {
+    const columns = columnsOf(result);
     return this.withConnection(async (connection) => {
-      const table = quoteIdentifier(`result_${jobId}`);
+      const name = `spool_${randomUUID().replace(/-/g, '')}`;
       const definition = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
-      await connection.run(`CREATE TABLE ${table} (${definition})`);
+      await connection.run(`CREATE TABLE ${name} (${definition})`);
       try {
-        const appender = await connection.createAppender(`result_${jobId}`);
+        const appender = await connection.createAppender(name);
         let rowCount = 0;
         for (;;) {
           const chunk = await result.fetchChunk();
@@ -68,14 +80,28 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
         }
         appender.flushSync();
         appender.closeSync();
-        const path = join(this.directory, `${jobId}.parquet`);
         const partial = `${path}.partial`;
-        await connection.run(`COPY ${table} TO ${quoteLiteral(partial)} (FORMAT parquet)`);
+        await connection.run(`COPY ${name} TO ${quoteLiteral(partial)} (FORMAT parquet)`);
         await rename(partial, path);
-        return { path, columns, rowCount };
+        return rowCount;
       } finally {
-        await connection.run(`DROP TABLE IF EXISTS ${table}`);
+        await connection.run(`DROP TABLE IF EXISTS ${name}`);
       }
+    });
+  }
+
+  /** Every row of a Parquet file, chunk by chunk, to `sink` (e.g. an engine appender). */
+  public async readParquet(path: string, sink: (chunk: DuckDBDataChunk) => void): Promise<number> {
+    return this.withConnection(async (connection) => {
+      const result = await connection.stream(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+      let rows = 0;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        sink(chunk);
+        rows += chunk.rowCount;
+      }
+      return rows;
     });
   }
 

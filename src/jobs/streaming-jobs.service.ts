@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { AppConfigService } from '../config/app-config.service';
 import { AlreadyExistsError, InvalidArgumentError } from '../common/errors/coordinator.error';
 import { EngineService } from '../engine/engine.service';
-import { JobRecord } from '../metadata/metadata.store';
+import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import {
   foldBatch,
   quoteIdentifier,
@@ -14,6 +14,7 @@ import {
 } from '../streams/streaming-executor';
 import { planStreaming, StreamingPlan } from '../streams/streaming-plan';
 import { StreamsService } from '../streams/streams.service';
+import { SavepointWriter } from './savepoint-writer';
 
 const SINK_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /** Records folded per micro-batch at most, so one batch never holds a transaction for long. */
@@ -46,10 +47,14 @@ export interface StreamingControl {
  */
 @Injectable()
 export class StreamingJobs {
+  private readonly pending = new Map<string, SavepointRecord[]>();
+
   constructor(
     private readonly engine: EngineService,
     private readonly streams: StreamsService,
     private readonly config: AppConfigService,
+    private readonly savepoints: SavepointWriter,
+    private readonly store: MetadataStore,
   ) {}
 
   /** Checks the SQL and creates the sink; an existing table of that name is a 409. */
@@ -77,18 +82,36 @@ export class StreamingJobs {
     return { ...progress, lag: Math.max(0, head - progress.lastOffset) };
   }
 
-  /** Folds new records into the sink until the job is stopped; errors end the job failed. */
+  /** Asks a running job to take a savepoint between two micro-batches. */
+  public requestSavepoint(savepoint: SavepointRecord): void {
+    const queue = this.pending.get(savepoint.jobId) ?? [];
+    if (!queue.some((s) => s.id === savepoint.id)) queue.push(savepoint);
+    this.pending.set(savepoint.jobId, queue);
+  }
+
+  /**
+   * Folds new records into the sink until the job is stopped; errors end the job failed.
+   * Resolves with the savepoint that stopped it, for stop-with-savepoint.
+   */
   public async run(
     job: JobRecord,
     control: StreamingControl,
     onConnection: (c: DuckDBConnection) => void,
-  ): Promise<void> {
+  ): Promise<SavepointRecord | undefined> {
     const tickMs = this.config.get('jobs').streamingTickMs;
-    await this.engine.withConnection(async (connection) => {
+    return this.engine.withConnection(async (connection) => {
       onConnection(connection);
       const plan = await this.plan(connection, job.sql);
       let offset = (await readProgress(connection, job.id)).lastOffset;
+      // Savepoints requested before a restart are taken now.
+      for (const savepoint of await this.store.pendingSavepoints()) {
+        if (savepoint.jobId === job.id) this.requestSavepoint(savepoint);
+      }
       while (!control.stopped()) {
+        // Between micro-batches the sink and the committed offset agree: the moment to save.
+        for (const savepoint of this.pending.get(job.id)?.splice(0) ?? []) {
+          if (await this.savepoints.write(connection, job, plan, savepoint)) return savepoint;
+        }
         const head = await this.streams.lastOffset(plan.stream);
         if (head <= offset) {
           await control.idle(tickMs);
@@ -106,6 +129,7 @@ export class StreamingJobs {
         );
         offset = to;
       }
+      return undefined;
     });
   }
 

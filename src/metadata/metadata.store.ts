@@ -1,4 +1,4 @@
-import { ExecutorState, JobKind, JobState } from './schema';
+import { ExecutorState, JobKind, JobState, SavepointState } from './schema';
 
 export interface JobRecord {
   seq: number;
@@ -21,6 +21,7 @@ export interface JobRecord {
   resultPath: string | null;
   expiredAt: string | null;
   sink: string | null;
+  restoredFrom: string | null;
 }
 
 export type NewJob = Pick<
@@ -34,6 +35,7 @@ export type NewJob = Pick<
   | 'submittedAt'
   | 'timeoutMs'
   | 'sink'
+  | 'restoredFrom'
 >;
 
 export type JobPatch = Partial<
@@ -88,6 +90,25 @@ export interface ExecutorRecord {
   lastHeartbeatAt: string;
 }
 
+export interface SavepointRecord {
+  id: string;
+  jobId: string;
+  state: SavepointState;
+  label: string | null;
+  stop: boolean;
+  requestId: string | null;
+  createdBy: string;
+  createdAt: string;
+  completedAt: string | null;
+  location: string | null;
+  offsets: Record<string, number> | null;
+  error: string | null;
+}
+
+export type SavepointPatch = Partial<
+  Pick<SavepointRecord, 'state' | 'completedAt' | 'location' | 'offsets' | 'error'>
+>;
+
 export interface StreamRecordDefinition {
   name: string;
   columns: { name: string; type: string }[];
@@ -121,6 +142,8 @@ export abstract class MetadataStore {
     event: JobEvent,
   ): Promise<JobRecord | undefined>;
   public abstract queuedJobs(limit: number): Promise<JobRecord[]>;
+  /** Streaming jobs writing `sink` (any state), compared case-insensitively like engine names. */
+  public abstract jobsWithSink(sink: string): Promise<JobRecord[]>;
   public abstract jobsInState(state: JobState): Promise<JobRecord[]>;
   public abstract countJobsByState(): Promise<Record<JobState, number>>;
   /** Finished jobs whose result is older than `finishedBefore` and not yet expired. */
@@ -134,6 +157,17 @@ export abstract class MetadataStore {
     id: string,
     patch: Partial<Pick<ExecutorRecord, 'state' | 'lastHeartbeatAt'>>,
   ): Promise<void>;
+
+  /** Records a pending savepoint, or returns the one already recorded for its request id. */
+  public abstract insertSavepoint(savepoint: SavepointRecord): Promise<SavepointRecord>;
+  public abstract updateSavepoint(
+    id: string,
+    patch: SavepointPatch,
+  ): Promise<SavepointRecord | undefined>;
+  public abstract getSavepoint(id: string): Promise<SavepointRecord | undefined>;
+  public abstract listSavepoints(jobId: string): Promise<SavepointRecord[]>;
+  public abstract pendingSavepoints(): Promise<SavepointRecord[]>;
+  public abstract deleteSavepoint(id: string): Promise<void>;
 
   /** Records a stream; false when one of that name exists already. */
   public abstract insertStream(stream: StreamRecordDefinition): Promise<boolean>;

@@ -45,6 +45,7 @@ const EXPECTED_SCHEMA: { [T in keyof Database]: { [C in keyof Database[T]]-?: Co
     result_path: text(),
     expired_at: text(),
     sink: text(),
+    restored_from: text(),
   },
   job_events: {
     id: integer(false, 1),
@@ -75,6 +76,20 @@ const EXPECTED_SCHEMA: { [T in keyof Database]: { [C in keyof Database[T]]-?: Co
     created_by: text(true),
     created_at: text(true),
   },
+  savepoints: {
+    id: text(false, 1),
+    job_id: text(true),
+    state: text(true),
+    label: text(),
+    stop: integer(true),
+    request_id: text(),
+    created_by: text(true),
+    created_at: text(true),
+    completed_at: text(),
+    location: text(),
+    offsets: text(),
+    error: text(),
+  },
 };
 
 /** Named indexes (SQLite's automatic ones for UNIQUE and PRIMARY KEY aside). */
@@ -84,6 +99,7 @@ const EXPECTED_INDEXES: Record<keyof Database, string[]> = {
   executors: [],
   idempotency_keys: [],
   streams: [],
+  savepoints: ['savepoints_job', 'savepoints_request'],
 };
 
 const RELEASED_MIGRATIONS = [
@@ -91,6 +107,7 @@ const RELEASED_MIGRATIONS = [
   '0002_job_retention',
   '0003_streams',
   '0004_streaming_jobs',
+  '0005_savepoints',
 ];
 
 let dir: string;
@@ -311,6 +328,7 @@ describe('metadata migrations', () => {
         resultPath: '/r/old-job.parquet',
         expiredAt: null,
         sink: null,
+        restoredFrom: null,
       });
       // A job from before retention existed is listed (not expired) and due for expiry.
       expect((await store.listJobs({ limit: 10 })).map((j) => j.id)).toEqual(['old-job']);

@@ -81,6 +81,38 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('jobs').addColumn('sink', 'text').execute();
     },
   },
+  '0005_savepoints': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('jobs').addColumn('restored_from', 'text').execute();
+      await db.schema
+        .createTable('savepoints')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('stop', 'integer', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text')
+        .addColumn('location', 'text')
+        .addColumn('offsets', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema
+        .createIndex('savepoints_job')
+        .on('savepoints')
+        .columns(['job_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('savepoints_request')
+        .on('savepoints')
+        .columns(['job_id', 'request_id'])
+        .unique()
+        .where(sql.ref('request_id'), 'is not', null)
+        .execute();
+    },
+  },
 };
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -36,6 +36,28 @@ export interface JobsTable {
   expired_at: string | null;
   /** Streaming jobs: the engine table the job writes. */
   sink: string | null;
+  /** Restored jobs: the savepoint they started from. */
+  restored_from: string | null;
+}
+
+export const SAVEPOINT_STATES = ['pending', 'completed', 'failed'] as const;
+export type SavepointState = (typeof SAVEPOINT_STATES)[number];
+
+export interface SavepointsTable {
+  id: string;
+  job_id: string;
+  state: SavepointState;
+  label: string | null;
+  /** 1 for stop-with-savepoint. */
+  stop: number;
+  request_id: string | null;
+  created_by: string;
+  created_at: string;
+  completed_at: string | null;
+  location: string | null;
+  /** JSON `{ <stream>: <offset> }`. */
+  offsets: string | null;
+  error: string | null;
 }
 
 export interface JobEventsTable {
@@ -79,4 +101,5 @@ export interface Database {
   executors: ExecutorsTable;
   idempotency_keys: IdempotencyKeysTable;
   streams: StreamsTable;
+  savepoints: SavepointsTable;
 }

@@ -32,6 +32,7 @@ function newJob(id: string, overrides: Partial<NewJob> = {}): NewJob {
     submittedAt: '2030-01-01T00:00:00.000Z',
     timeoutMs: 60000,
     sink: null,
+    restoredFrom: null,
     ...overrides,
   };
 }
@@ -135,6 +136,7 @@ describe('SqliteMetadataStore', () => {
         resultPath: null,
         expiredAt: null,
         sink: null,
+        restoredFrom: null,
       });
       expect(await store.getJob('job-1')).toEqual(outcome.job);
       expect(await store.jobEvents('job-1')).toEqual([

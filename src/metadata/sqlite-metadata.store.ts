@@ -13,9 +13,19 @@ import {
   JobRecord,
   MetadataStore,
   NewJob,
+  SavepointPatch,
+  SavepointRecord,
   StreamRecordDefinition,
 } from './metadata.store';
-import { Database, ExecutorsTable, JOB_STATES, JobsTable, JobState, StreamsTable } from './schema';
+import {
+  Database,
+  ExecutorsTable,
+  JOB_STATES,
+  JobsTable,
+  JobState,
+  SavepointsTable,
+  StreamsTable,
+} from './schema';
 
 /**
  * SQLite does run DDL inside transactions; Kysely's adapter just does not claim it. Claiming it
@@ -56,6 +66,7 @@ function toJob(row: Selectable<JobsTable>): JobRecord {
     resultPath: row.result_path,
     expiredAt: row.expired_at,
     sink: row.sink,
+    restoredFrom: row.restored_from,
   };
 }
 
@@ -67,6 +78,23 @@ function toExecutor(row: Selectable<ExecutorsTable>): ExecutorRecord {
     host: row.host,
     registeredAt: row.registered_at,
     lastHeartbeatAt: row.last_heartbeat_at,
+  };
+}
+
+function toSavepoint(row: Selectable<SavepointsTable>): SavepointRecord {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    state: row.state,
+    label: row.label,
+    stop: row.stop === 1,
+    requestId: row.request_id,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+    location: row.location,
+    offsets: row.offsets ? JSON.parse(row.offsets) : null,
+    error: row.error,
   };
 }
 
@@ -177,6 +205,7 @@ export class SqliteMetadataStore extends MetadataStore {
           result_path: null,
           expired_at: null,
           sink: job.sink,
+          restored_from: job.restoredFrom,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -285,6 +314,15 @@ export class SqliteMetadataStore extends MetadataStore {
     return rows.map(toJob);
   }
 
+  public async jobsWithSink(sink: string): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['sink']), '=', sink.toLowerCase()))
+      .execute();
+    return rows.map(toJob);
+  }
+
   public async jobsInState(state: JobState): Promise<JobRecord[]> {
     const rows = await this.db.selectFrom('jobs').selectAll().where('state', '=', state).execute();
     return rows.map(toJob);
@@ -371,6 +409,92 @@ export class SqliteMetadataStore extends MetadataStore {
     if (patch.lastHeartbeatAt) set.last_heartbeat_at = patch.lastHeartbeatAt;
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('executors').set(set).where('id', '=', id).execute();
+  }
+
+  public async insertSavepoint(savepoint: SavepointRecord): Promise<SavepointRecord> {
+    return this.db.transaction().execute(async (tx) => {
+      if (savepoint.requestId !== null) {
+        const existing = await tx
+          .selectFrom('savepoints')
+          .selectAll()
+          .where('job_id', '=', savepoint.jobId)
+          .where('request_id', '=', savepoint.requestId)
+          .executeTakeFirst();
+        if (existing) return toSavepoint(existing);
+      }
+      const row = await tx
+        .insertInto('savepoints')
+        .values({
+          id: savepoint.id,
+          job_id: savepoint.jobId,
+          state: savepoint.state,
+          label: savepoint.label,
+          stop: savepoint.stop ? 1 : 0,
+          request_id: savepoint.requestId,
+          created_by: savepoint.createdBy,
+          created_at: savepoint.createdAt,
+          completed_at: null,
+          location: null,
+          offsets: null,
+          error: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSavepoint(row);
+    });
+  }
+
+  public async updateSavepoint(
+    id: string,
+    patch: SavepointPatch,
+  ): Promise<SavepointRecord | undefined> {
+    const set: Updateable<SavepointsTable> = {};
+    if (patch.state) set.state = patch.state;
+    if (patch.completedAt !== undefined) set.completed_at = patch.completedAt;
+    if (patch.location !== undefined) set.location = patch.location;
+    if (patch.offsets !== undefined)
+      set.offsets = patch.offsets === null ? null : JSON.stringify(patch.offsets);
+    if (patch.error !== undefined) set.error = patch.error;
+    if (Object.keys(set).length === 0) return this.getSavepoint(id);
+    const row = await this.db
+      .updateTable('savepoints')
+      .set(set)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toSavepoint(row);
+  }
+
+  public async getSavepoint(id: string): Promise<SavepointRecord | undefined> {
+    const row = await this.db
+      .selectFrom('savepoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toSavepoint(row);
+  }
+
+  public async listSavepoints(jobId: string): Promise<SavepointRecord[]> {
+    const rows = await this.db
+      .selectFrom('savepoints')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toSavepoint);
+  }
+
+  public async pendingSavepoints(): Promise<SavepointRecord[]> {
+    const rows = await this.db
+      .selectFrom('savepoints')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .execute();
+    return rows.map(toSavepoint);
+  }
+
+  public async deleteSavepoint(id: string): Promise<void> {
+    await this.db.deleteFrom('savepoints').where('id', '=', id).execute();
   }
 
   public async insertStream(stream: StreamRecordDefinition): Promise<boolean> {

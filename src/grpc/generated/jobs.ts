@@ -10,8 +10,14 @@ import type { Job as _krishiv_coordinator_v1_Job, Job__Output as _krishiv_coordi
 import type { JobServiceClient as _krishiv_coordinator_v1_JobServiceClient, JobServiceDefinition as _krishiv_coordinator_v1_JobServiceDefinition } from './krishiv/coordinator/v1/JobService';
 import type { ListJobsRequest as _krishiv_coordinator_v1_ListJobsRequest, ListJobsRequest__Output as _krishiv_coordinator_v1_ListJobsRequest__Output } from './krishiv/coordinator/v1/ListJobsRequest';
 import type { ListJobsResponse as _krishiv_coordinator_v1_ListJobsResponse, ListJobsResponse__Output as _krishiv_coordinator_v1_ListJobsResponse__Output } from './krishiv/coordinator/v1/ListJobsResponse';
+import type { ListSavepointsRequest as _krishiv_coordinator_v1_ListSavepointsRequest, ListSavepointsRequest__Output as _krishiv_coordinator_v1_ListSavepointsRequest__Output } from './krishiv/coordinator/v1/ListSavepointsRequest';
+import type { ListSavepointsResponse as _krishiv_coordinator_v1_ListSavepointsResponse, ListSavepointsResponse__Output as _krishiv_coordinator_v1_ListSavepointsResponse__Output } from './krishiv/coordinator/v1/ListSavepointsResponse';
+import type { RestoreJobRequest as _krishiv_coordinator_v1_RestoreJobRequest, RestoreJobRequest__Output as _krishiv_coordinator_v1_RestoreJobRequest__Output } from './krishiv/coordinator/v1/RestoreJobRequest';
 import type { Row as _krishiv_coordinator_v1_Row, Row__Output as _krishiv_coordinator_v1_Row__Output } from './krishiv/coordinator/v1/Row';
+import type { Savepoint as _krishiv_coordinator_v1_Savepoint, Savepoint__Output as _krishiv_coordinator_v1_Savepoint__Output } from './krishiv/coordinator/v1/Savepoint';
+import type { SavepointRequest as _krishiv_coordinator_v1_SavepointRequest, SavepointRequest__Output as _krishiv_coordinator_v1_SavepointRequest__Output } from './krishiv/coordinator/v1/SavepointRequest';
 import type { SubmitJobRequest as _krishiv_coordinator_v1_SubmitJobRequest, SubmitJobRequest__Output as _krishiv_coordinator_v1_SubmitJobRequest__Output } from './krishiv/coordinator/v1/SubmitJobRequest';
+import type { TriggerSavepointRequest as _krishiv_coordinator_v1_TriggerSavepointRequest, TriggerSavepointRequest__Output as _krishiv_coordinator_v1_TriggerSavepointRequest__Output } from './krishiv/coordinator/v1/TriggerSavepointRequest';
 import type { Value as _krishiv_coordinator_v1_Value, Value__Output as _krishiv_coordinator_v1_Value__Output } from './krishiv/coordinator/v1/Value';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -31,8 +37,14 @@ export interface ProtoGrpcType {
         JobService: SubtypeConstructor<typeof grpc.Client, _krishiv_coordinator_v1_JobServiceClient> & { service: _krishiv_coordinator_v1_JobServiceDefinition }
         ListJobsRequest: MessageTypeDefinition<_krishiv_coordinator_v1_ListJobsRequest, _krishiv_coordinator_v1_ListJobsRequest__Output>
         ListJobsResponse: MessageTypeDefinition<_krishiv_coordinator_v1_ListJobsResponse, _krishiv_coordinator_v1_ListJobsResponse__Output>
+        ListSavepointsRequest: MessageTypeDefinition<_krishiv_coordinator_v1_ListSavepointsRequest, _krishiv_coordinator_v1_ListSavepointsRequest__Output>
+        ListSavepointsResponse: MessageTypeDefinition<_krishiv_coordinator_v1_ListSavepointsResponse, _krishiv_coordinator_v1_ListSavepointsResponse__Output>
+        RestoreJobRequest: MessageTypeDefinition<_krishiv_coordinator_v1_RestoreJobRequest, _krishiv_coordinator_v1_RestoreJobRequest__Output>
         Row: MessageTypeDefinition<_krishiv_coordinator_v1_Row, _krishiv_coordinator_v1_Row__Output>
+        Savepoint: MessageTypeDefinition<_krishiv_coordinator_v1_Savepoint, _krishiv_coordinator_v1_Savepoint__Output>
+        SavepointRequest: MessageTypeDefinition<_krishiv_coordinator_v1_SavepointRequest, _krishiv_coordinator_v1_SavepointRequest__Output>
         SubmitJobRequest: MessageTypeDefinition<_krishiv_coordinator_v1_SubmitJobRequest, _krishiv_coordinator_v1_SubmitJobRequest__Output>
+        TriggerSavepointRequest: MessageTypeDefinition<_krishiv_coordinator_v1_TriggerSavepointRequest, _krishiv_coordinator_v1_TriggerSavepointRequest__Output>
         Value: MessageTypeDefinition<_krishiv_coordinator_v1_Value, _krishiv_coordinator_v1_Value__Output>
       }
     }

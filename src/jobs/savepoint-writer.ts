@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { DuckDBConnection, DuckDBTypeId } from '@duckdb/node-api';
+import { AppConfigService } from '../config/app-config.service';
+import { FailedPreconditionError } from '../common/errors/coordinator.error';
+import { columnsOf } from '../engine/result-set';
+import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
+import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
+import { StreamingPlan } from '../streams/streaming-plan';
+import { ResultSpool } from './result-spool';
+
+export const MANIFEST_FORMAT_VERSION = 1;
+const STATE_FILE = 'state.parquet';
+const MANIFEST_FILE = 'manifest.json';
+
+/** What a savepoint directory holds besides its state file (Krishiv layout, format version 1). */
+export interface SavepointManifest {
+  formatVersion: number;
+  savepointId: string;
+  label: string | null;
+  createdAt: string;
+  job: { id: string; name: string; sql: string; sink: string };
+  stream: string;
+  offsets: Record<string, number>;
+  recordsProcessed: number;
+  /** The sink's columns, hidden AVG state included, exactly as the sink declares them. */
+  sinkColumns: { name: string; type: string }[];
+  files: { name: string; rows: number; sha256: string }[];
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Writes and reads savepoints under `<dataDir>/savepoints/<jobId>/<savepointId>/`: the sink's
+ * state as Parquet and a manifest with the job definition, offsets, schema, row counts and the
+ * SHA-256 of every file. A savepoint is written to a temporary directory and renamed when
+ * complete, so a half-written one is never visible.
+ */
+@Injectable()
+export class SavepointWriter {
+  private readonly logger = new Logger(SavepointWriter.name);
+
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly store: MetadataStore,
+    private readonly spool: ResultSpool,
+  ) {}
+
+  public directoryOf(jobId: string, savepointId: string): string {
+    return join(this.config.get('dataDir'), 'savepoints', jobId, savepointId);
+  }
+
+  /**
+   * Takes `savepoint` on the job's own connection between micro-batches. Resolves true when it
+   * completed and asked the job to stop.
+   */
+  public async write(
+    connection: DuckDBConnection,
+    job: JobRecord,
+    plan: StreamingPlan,
+    savepoint: SavepointRecord,
+  ): Promise<boolean> {
+    const final = this.directoryOf(job.id, savepoint.id);
+    const partial = `${final}.partial`;
+    try {
+      await rm(partial, { recursive: true, force: true });
+      await mkdir(partial, { recursive: true, mode: 0o700 });
+      const progress = await readProgress(connection, job.id);
+      const sink = quoteIdentifier(job.sink as string);
+      const probe = await connection.stream(`SELECT * FROM ${sink} LIMIT 0`);
+      const sinkColumns = columnsOf(probe).map(({ name, type }) => ({ name, type }));
+      // Parquet has no 128-bit integers: such sums travel as DECIMAL(38,0), exactly.
+      const select = columnsOf(probe)
+        .map((c) =>
+          [DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT].includes(c.duckdbType.typeId)
+            ? `CAST(${quoteIdentifier(c.name)} AS DECIMAL(38,0)) AS ${quoteIdentifier(c.name)}`
+            : quoteIdentifier(c.name),
+        )
+        .join(', ');
+      const rows = await this.spool.writeParquet(
+        await connection.stream(`SELECT ${select} FROM ${sink}`),
+        join(partial, STATE_FILE),
+      );
+      const offsets = { [plan.stream]: progress.lastOffset };
+      const manifest: SavepointManifest = {
+        formatVersion: MANIFEST_FORMAT_VERSION,
+        savepointId: savepoint.id,
+        label: savepoint.label,
+        createdAt: savepoint.createdAt,
+        job: { id: job.id, name: job.name, sql: job.sql, sink: job.sink as string },
+        stream: plan.stream,
+        offsets,
+        recordsProcessed: progress.records,
+        sinkColumns,
+        files: [{ name: STATE_FILE, rows, sha256: await sha256Of(join(partial, STATE_FILE)) }],
+      };
+      await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {
+        mode: 0o600,
+      });
+      await rename(partial, final);
+      await this.store.updateSavepoint(savepoint.id, {
+        state: 'completed',
+        completedAt: new Date().toISOString(),
+        location: final,
+        offsets,
+      });
+      return savepoint.stop;
+    } catch (err) {
+      await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+      const message = (err as Error).message;
+      this.logger.warn(`savepoint ${savepoint.id} of job ${job.id} failed: ${message}`);
+      await this.store.updateSavepoint(savepoint.id, {
+        state: 'failed',
+        error: message.slice(0, 2000),
+      });
+      return false;
+    }
+  }
+
+  /** Reads the manifest and checks every file against it; any difference is a 409 saying what. */
+  public async verify(savepoint: SavepointRecord): Promise<SavepointManifest> {
+    const location = savepoint.location ?? this.directoryOf(savepoint.jobId, savepoint.id);
+    let manifest: SavepointManifest;
+    try {
+      manifest = JSON.parse(
+        await readFile(join(location, MANIFEST_FILE), 'utf8'),
+      ) as SavepointManifest;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new FailedPreconditionError(
+        `savepoint ${savepoint.id} has ${code === 'ENOENT' ? 'no' : 'an unreadable'} manifest at ${join(location, MANIFEST_FILE)}`,
+      );
+    }
+    if (
+      manifest.formatVersion !== MANIFEST_FORMAT_VERSION ||
+      manifest.savepointId !== savepoint.id
+    ) {
+      throw new FailedPreconditionError(
+        `savepoint ${savepoint.id}: the manifest does not describe this savepoint`,
+      );
+    }
+    for (const file of manifest.files ?? []) {
+      const actual = await sha256Of(join(location, file.name)).catch(() => 'missing');
+      if (actual !== file.sha256) {
+        throw new FailedPreconditionError(
+          `savepoint ${savepoint.id}: ${file.name} is ${actual === 'missing' ? 'missing' : 'corrupted (its SHA-256 differs from the manifest)'}`,
+        );
+      }
+    }
+    return manifest;
+  }
+
+  /**
+   * Replaces `sink` with the savepoint's state and records `offset` as the new job's starting
+   * point, in one engine transaction.
+   */
+  public async load(
+    connection: DuckDBConnection,
+    savepoint: SavepointRecord,
+    manifest: SavepointManifest,
+    sink: string,
+    newJobId: string,
+  ): Promise<void> {
+    const location = savepoint.location ?? this.directoryOf(savepoint.jobId, savepoint.id);
+    const target = quoteIdentifier(sink);
+    const staging = '__krishiv_restore';
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(`DROP TABLE IF EXISTS ${target}`);
+      const definition = manifest.sinkColumns
+        .map((c) => `${quoteIdentifier(c.name)} ${c.type}`)
+        .join(', ');
+      await connection.run(`CREATE TABLE ${target} (${definition})`);
+      const stagingDefinition = manifest.sinkColumns
+        .map(
+          (c) =>
+            `${quoteIdentifier(c.name)} ${/^U?HUGEINT$/.test(c.type) ? 'DECIMAL(38,0)' : c.type}`,
+        )
+        .join(', ');
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} (${stagingDefinition})`);
+      const appender = await connection.createAppender(staging);
+      await this.spool.readParquet(join(location, STATE_FILE), (chunk) =>
+        appender.appendDataChunk(chunk),
+      );
+      appender.flushSync();
+      appender.closeSync();
+      const casts = manifest.sinkColumns
+        .map((c) => `CAST(${quoteIdentifier(c.name)} AS ${c.type})`)
+        .join(', ');
+      await connection.run(`INSERT INTO ${target} SELECT ${casts} FROM ${staging}`);
+      await connection.run(`DROP TABLE ${staging}`);
+      const offset = manifest.offsets[manifest.stream] ?? 0;
+      await connection.run(
+        `INSERT INTO ${PROGRESS_TABLE} VALUES (${literal(newJobId)}, ${offset}, ${manifest.recordsProcessed}, 0, NULL)`,
+      );
+      await connection.run('COMMIT');
+    } catch (err) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  public async remove(savepoint: SavepointRecord): Promise<void> {
+    await rm(savepoint.location ?? this.directoryOf(savepoint.jobId, savepoint.id), {
+      recursive: true,
+      force: true,
+    });
+  }
+}
