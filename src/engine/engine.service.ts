@@ -67,6 +67,17 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     this.instance = undefined;
   }
 
+  /** Whether the engine's main schema has a table or view of this name (case-insensitive). */
+  public async tableExists(name: string): Promise<boolean> {
+    return this.withConnection(async (connection) => {
+      const statement = await connection.prepare(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower(?)",
+      );
+      statement.bind([name]);
+      return Number((await statement.runAndReadAll()).getRows()[0][0]) > 0;
+    });
+  }
+
   /**
    * Runs `work` on a fresh connection, closed afterwards. Connections are never shared between
    * requests: temporary views, macros and variables live on a connection, and one caller's must

@@ -162,7 +162,7 @@ export class SavepointsService {
         `sink ${sink} is written by a running job; stop it first or restore into another sink`,
       );
     }
-    if (owners.length === 0 && (await this.tableExists(sink))) {
+    if (owners.length === 0 && (await this.engine.tableExists(sink))) {
       throw new FailedPreconditionError(
         `table ${sink} exists and is not the sink of any job; restore into another sink`,
       );
@@ -198,16 +198,6 @@ export class SavepointsService {
     if (!savepoint)
       throw new NotFoundError(`savepoint "${String(id).slice(0, 64)}" does not exist`);
     return savepoint;
-  }
-
-  private async tableExists(name: string): Promise<boolean> {
-    return this.engine.withConnection(async (connection) => {
-      const statement = await connection.prepare(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower(?)",
-      );
-      statement.bind([name]);
-      return Number((await statement.runAndReadAll()).getRows()[0][0]) > 0;
-    });
   }
 }
 

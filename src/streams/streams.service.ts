@@ -75,7 +75,7 @@ export class StreamsService implements OnApplicationBootstrap {
       );
     }
     const columns = this.validateColumns(request.columns);
-    if (await this.engineHasTable(name)) {
+    if (await this.engine.tableExists(name)) {
       throw new AlreadyExistsError(
         `a table named ${name} already exists in the engine; choose another stream name`,
       );
@@ -218,17 +218,6 @@ export class StreamsService implements OnApplicationBootstrap {
         `CREATE TABLE ${ifMissing ? 'IF NOT EXISTS ' : ''}${quoteIdentifier(stream.name)} (${OFFSET_COLUMN} BIGINT NOT NULL, ${columns})`,
       ),
     );
-  }
-
-  private async engineHasTable(name: string): Promise<boolean> {
-    return this.engine.withConnection(async (connection) => {
-      const statement = await connection.prepare(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower(?)",
-      );
-      statement.bind([name]);
-      const reader = await statement.runAndReadAll();
-      return Number(reader.getRows()[0][0]) > 0;
-    });
   }
 
   /** The offset of the stream's newest record (0 while empty). */
