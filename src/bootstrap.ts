@@ -24,6 +24,9 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
   // give a proper 401 with a reason.
   const adapter = new FastifyAdapter({
     bodyLimit: HTTP_BODY_LIMIT,
+    // Long path parameters reach the handlers, which answer with the contract's 404/400 bodies
+    // instead of the router's bare 414.
+    maxParamLength: MAX_HEADER_BYTES,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     ...(config.tls
       ? { https: { cert: config.tls.cert, key: config.tls.key, maxHeaderSize: MAX_HEADER_BYTES } }

@@ -10,6 +10,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { isRole, Principal } from '../auth/principal';
 import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';
+import { interruptUntilDone } from '../engine/interrupt';
 import { SqlRunner } from '../engine/sql-runner';
 import { ExecutorPool } from '../executors/executor-pool.service';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
@@ -173,7 +174,7 @@ export class JobRunner
     const job = this.running.get(jobId);
     if (!job) return false;
     job.stop ??= reason;
-    job.connection?.interrupt();
+    interruptUntilDone(() => job.connection, job.done);
     job.wake?.();
     await job.done;
     return true;
@@ -220,7 +221,7 @@ export class JobRunner
     const timer = timeoutMs
       ? setTimeout(() => {
           entry.stop ??= { kind: 'timeout', timeoutMs };
-          entry.connection?.interrupt();
+          interruptUntilDone(() => entry.connection, entry.done);
         }, timeoutMs)
       : undefined;
     let outcome: Parameters<MetadataStore['transitionJob']>[2];

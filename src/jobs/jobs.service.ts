@@ -296,7 +296,12 @@ export class JobsService {
       };
     }
     // Past the end the page is empty but still names the columns.
-    const result = await this.spool.read(job.resultPath, offset, offset >= totalRows ? 0 : limit);
+    const result = await this.spool.read(
+      job.resultPath,
+      offset,
+      offset >= totalRows ? 0 : limit,
+      job.resultColumns ?? [],
+    );
     // Report the engine's own type names (an ENUM is stored as text in the spooled file).
     result.columns.forEach((column, i) => {
       column.type = job.resultColumns?.[i]?.type ?? column.type;

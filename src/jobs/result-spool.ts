@@ -12,6 +12,9 @@ export interface SpooledResult {
   rowCount: number;
 }
 
+/** Types Parquet cannot hold exactly; spooled as text and cast back when read. */
+export const WIDE_INTEGERS = /^U?HUGEINT$/;
+
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -81,7 +84,17 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
         appender.flushSync();
         appender.closeSync();
         const partial = `${path}.partial`;
-        await connection.run(`COPY ${name} TO ${quoteLiteral(partial)} (FORMAT parquet)`);
+        // Parquet has no 128-bit integers (it would round them to DOUBLE): they travel as text.
+        const select = columns
+          .map((c) =>
+            WIDE_INTEGERS.test(c.type)
+              ? `CAST(${quoteIdentifier(c.name)} AS VARCHAR) AS ${quoteIdentifier(c.name)}`
+              : quoteIdentifier(c.name),
+          )
+          .join(', ');
+        await connection.run(
+          `COPY (SELECT ${select} FROM ${name}) TO ${quoteLiteral(partial)} (FORMAT parquet)`,
+        );
         await rename(partial, path);
         return rowCount;
       } finally {
@@ -106,10 +119,24 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Rows `offset`…`offset + limit` of a spooled result, in the order the job produced them. */
-  public async read(path: string, offset: number, limit: number): Promise<QueryResult> {
+  public async read(
+    path: string,
+    offset: number,
+    limit: number,
+    columns: { name: string; type: string }[] = [],
+  ): Promise<QueryResult> {
     return this.withConnection(async (connection) => {
+      const select = columns.some((c) => WIDE_INTEGERS.test(c.type))
+        ? columns
+            .map((c) =>
+              WIDE_INTEGERS.test(c.type)
+                ? `CAST(${quoteIdentifier(c.name)} AS ${c.type}) AS ${quoteIdentifier(c.name)}`
+                : quoteIdentifier(c.name),
+            )
+            .join(', ')
+        : '*';
       const result = await connection.stream(
-        `SELECT * FROM read_parquet(${quoteLiteral(path)}) LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT ${select} FROM read_parquet(${quoteLiteral(path)}) LIMIT ${limit} OFFSET ${offset}`,
       );
       return collectRows(result, limit);
     });

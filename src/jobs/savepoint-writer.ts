@@ -3,14 +3,14 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { DuckDBConnection, DuckDBTypeId } from '@duckdb/node-api';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { FailedPreconditionError } from '../common/errors/coordinator.error';
 import { columnsOf } from '../engine/result-set';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
 import { StreamingPlan } from '../streams/streaming-plan';
-import { ResultSpool } from './result-spool';
+import { ResultSpool, WIDE_INTEGERS } from './result-spool';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 const STATE_FILE = 'state.parquet';
@@ -78,16 +78,8 @@ export class SavepointWriter {
       const sink = quoteIdentifier(job.sink as string);
       const probe = await connection.stream(`SELECT * FROM ${sink} LIMIT 0`);
       const sinkColumns = columnsOf(probe).map(({ name, type }) => ({ name, type }));
-      // Parquet has no 128-bit integers: such sums travel as DECIMAL(38,0), exactly.
-      const select = columnsOf(probe)
-        .map((c) =>
-          [DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT].includes(c.duckdbType.typeId)
-            ? `CAST(${quoteIdentifier(c.name)} AS DECIMAL(38,0)) AS ${quoteIdentifier(c.name)}`
-            : quoteIdentifier(c.name),
-        )
-        .join(', ');
       const rows = await this.spool.writeParquet(
-        await connection.stream(`SELECT ${select} FROM ${sink}`),
+        await connection.stream(`SELECT * FROM ${sink}`),
         join(partial, STATE_FILE),
       );
       const offsets = { [plan.stream]: progress.lastOffset };
@@ -181,10 +173,7 @@ export class SavepointWriter {
         .join(', ');
       await connection.run(`CREATE TABLE ${target} (${definition})`);
       const stagingDefinition = manifest.sinkColumns
-        .map(
-          (c) =>
-            `${quoteIdentifier(c.name)} ${/^U?HUGEINT$/.test(c.type) ? 'DECIMAL(38,0)' : c.type}`,
-        )
+        .map((c) => `${quoteIdentifier(c.name)} ${WIDE_INTEGERS.test(c.type) ? 'VARCHAR' : c.type}`)
         .join(', ');
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} (${stagingDefinition})`);
       const appender = await connection.createAppender(staging);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
-import type { Principal } from '../auth/principal';
 import { AppConfigService } from '../config/app-config.service';
 import { AlreadyExistsError, InvalidArgumentError } from '../common/errors/coordinator.error';
 import { EngineService } from '../engine/engine.service';

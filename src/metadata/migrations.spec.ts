@@ -352,6 +352,8 @@ describe('metadata migrations', () => {
           submitterRole: 'writer',
           submittedAt: '2030-01-03T00:00:00.000Z',
           timeoutMs: null,
+          sink: null,
+          restoredFrom: null,
         },
         { at: '2030-01-03T00:00:00.000Z', actor: 'alice', event: 'submitted' },
         { subject: 'alice', key: 'key-1', requestDigest: 'digest-a' },
@@ -388,6 +390,8 @@ describe('metadata migrations', () => {
         submitterRole: 'writer',
         submittedAt: '2030-01-01T00:00:00.000Z',
         timeoutMs: null,
+        sink: null,
+        restoredFrom: null,
       },
       { at: '2030-01-01T00:00:00.000Z', actor: 'alice', event: 'submitted' },
     );

@@ -6,6 +6,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { CoordinatorError, DeadlineExceededError } from '../common/errors/coordinator.error';
 import { EngineService } from '../engine/engine.service';
 import { boundedInt, collectRows, QueryResult, requireSql } from '../engine/result-set';
+import { interruptUntilDone } from '../engine/interrupt';
 import { SqlRunner } from '../engine/sql-runner';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -58,14 +59,15 @@ export class QueryService {
     timeoutMs: number,
   ): Promise<QueryResult> {
     let timedOut = false;
+    const work = this.runner.run(connection, principal, sql, (result) =>
+      collectRows(result, maxRows),
+    );
     const timer = setTimeout(() => {
       timedOut = true;
-      connection.interrupt();
+      interruptUntilDone(() => connection, work);
     }, timeoutMs);
     try {
-      return await this.runner.run(connection, principal, sql, (result) =>
-        collectRows(result, maxRows),
-      );
+      return await work;
     } catch (err) {
       if (timedOut) {
         throw new DeadlineExceededError(

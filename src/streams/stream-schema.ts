@@ -71,7 +71,12 @@ const TIMESTAMP_TEXT =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text =
+    typeof value === 'bigint'
+      ? value.toString()
+      : Buffer.isBuffer(value)
+        ? 'bytes'
+        : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -94,7 +99,11 @@ export function fieldText(value: unknown, type: StreamColumnType, where: string)
         );
       }
       const text =
-        typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+        typeof value === 'number' || typeof value === 'bigint'
+          ? String(value)
+          : typeof value === 'string'
+            ? value.trim()
+            : '';
       if (!/^[+-]?\d+$/.test(text)) return wrong(`a whole number (${type.sql})`);
       const n = BigInt(text);
       if (n < (type.min as bigint) || n > (type.max as bigint))
@@ -102,13 +111,13 @@ export function fieldText(value: unknown, type: StreamColumnType, where: string)
       return n.toString();
     }
     case 'float':
-      if (typeof value === 'number') return String(value);
+      if (typeof value === 'number' || typeof value === 'bigint') return String(value);
       if (typeof value === 'string' && /^(NaN|[+-]?(Infinity|inf))$/i.test(value.trim()))
         return value.trim();
       return wrong(`a number (${type.sql})`);
     case 'decimal': {
       const text =
-        typeof value === 'number' && Number.isFinite(value)
+        (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint'
           ? String(value)
           : typeof value === 'string'
             ? value.trim()
@@ -135,14 +144,18 @@ export function fieldText(value: unknown, type: StreamColumnType, where: string)
         return value;
       return wrong('a date like 2026-11-28');
     case 'timestamp':
-    case 'timestamptz':
-      if (
-        typeof value === 'string' &&
-        TIMESTAMP_TEXT.test(value.trim()) &&
-        !Number.isNaN(Date.parse(value.trim().replace(' ', 'T')))
-      ) {
-        return value.trim();
+    case 'timestamptz': {
+      const text = typeof value === 'string' ? value.trim() : '';
+      const when = Date.parse(text.replace(' ', 'T'));
+      if (!TIMESTAMP_TEXT.test(text) || Number.isNaN(when)) {
+        return wrong('an ISO 8601 timestamp like 2026-11-28T10:00:00Z');
       }
-      return wrong('an ISO 8601 timestamp like 2026-11-28T10:00:00Z');
+      // A TIMESTAMP holds no zone: a value with an offset is stored as its UTC wall time.
+      if (type.kind === 'timestamp' && /(Z|[+-]\d{2}(:?\d{2})?)$/.test(text)) {
+        const fraction = /T?\d{2}:\d{2}:\d{2}\.(\d+)/.exec(text)?.[1] ?? '';
+        return `${new Date(when).toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}`;
+      }
+      return text;
+    }
   }
 }

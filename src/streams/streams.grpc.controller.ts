@@ -25,14 +25,18 @@ function fromWireValue(value: Value__Output): unknown {
   switch (value.kind) {
     case 'boolValue':
       return value.boolValue;
-    case 'intValue':
-      return value.intValue;
+    case 'intValue': {
+      const n = BigInt(value.intValue ?? '0');
+      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(n)
+        : n;
+    }
     case 'doubleValue':
       return value.doubleValue;
     case 'stringValue':
       return value.stringValue;
     case 'bytesValue':
-      return value.bytesValue?.toString('base64');
+      return value.bytesValue;
     default:
       return null;
   }

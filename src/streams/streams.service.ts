@@ -75,6 +75,8 @@ export class StreamsService implements OnApplicationBootstrap {
       );
     }
     const columns = this.validateColumns(request.columns);
+    if (await this.store.getStream(name))
+      throw new AlreadyExistsError(`stream ${name} already exists`);
     if (await this.engine.tableExists(name)) {
       throw new AlreadyExistsError(
         `a table named ${name} already exists in the engine; choose another stream name`,
@@ -117,7 +119,7 @@ export class StreamsService implements OnApplicationBootstrap {
     const stream = await this.find(name);
     if (!Array.isArray(records) || records.length === 0) {
       throw new InvalidArgumentError(
-        'send a non-empty JSON array of records (or NDJSON, one record per line)',
+        'send at least one record: a JSON array of objects, NDJSON (one per line), or StreamRecords over gRPC',
       );
     }
     if (records.length > MAX_RECORDS_PER_APPEND) {
@@ -173,8 +175,9 @@ export class StreamsService implements OnApplicationBootstrap {
         }
         await connection.run('COMMIT');
       } catch (err) {
+        // The records were valid: a failure here is the engine's, reported as an internal error.
         await connection.run('ROLLBACK').catch(() => undefined);
-        throw new InvalidArgumentError(`records were not appended: ${(err as Error).message}`);
+        throw err;
       }
     });
     head.lastOffset = first + rows.length - 1;

@@ -34,10 +34,21 @@ export interface Operation {
 
 const uniqueTable = () => `permission_probe_${randomUUID().replace(/-/g, '')}`;
 
+/** A job id no job has: reads and cancels of it are harmless and answer 404 to an allowed caller. */
+const UNKNOWN_JOB = '00000000-0000-4000-8000-00000000dead';
+/** The embedded executor every coordinator starts with; drain then resume leaves it as it was. */
+const EXECUTOR = 'executor-1';
+/** Removing an executor retires it for good, so the sample removes one that does not exist. */
+const UNKNOWN_EXECUTOR = 'executor-permission-probe';
+/** A stream no one created: reading or appending to it is harmless and answers 404. */
+const UNKNOWN_STREAM = 'permission_probe_missing';
+const uniqueStream = () => `permission_probe_${randomUUID().replace(/-/g, '')}`;
+
 /**
  * Every REST route and every RPC the coordinator serves behind the guard chain, each with a
- * request that succeeds for a caller who has the role. The expected outcome of a call is never
- * written here: tests derive it from PERMISSIONS.
+ * harmless, repeatable request that a caller who has the role gets past the guards with (the
+ * answer may still be a 4xx such as 404 for an unknown id, never 401/403 or a 5xx). The expected
+ * outcome of a call is never written here: tests derive it from PERMISSIONS.
  */
 export const OPERATIONS: Operation[] = [
   {
@@ -71,6 +82,123 @@ export const OPERATIONS: Operation[] = [
       service: 'QueryService',
       method: 'ExecuteQuery',
       request: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
+    },
+  },
+  {
+    action: 'jobs:submit',
+    rest: { method: 'POST', path: '/api/v1/jobs', body: () => ({ sql: 'SELECT 1 AS one' }) },
+    grpc: {
+      service: 'JobService',
+      method: 'SubmitJob',
+      request: () => ({ sql: 'SELECT 1 AS one' }),
+    },
+  },
+  {
+    action: 'jobs:list',
+    rest: { method: 'GET', path: '/api/v1/jobs', query: { pageSize: '5' } },
+    grpc: { service: 'JobService', method: 'ListJobs', request: () => ({ pageSize: 5 }) },
+  },
+  {
+    action: 'jobs:read',
+    rest: { method: 'GET', path: '/api/v1/jobs/{id}', params: { id: UNKNOWN_JOB } },
+    grpc: { service: 'JobService', method: 'GetJob', request: () => ({ id: UNKNOWN_JOB }) },
+  },
+  {
+    action: 'jobs:read',
+    rest: {
+      method: 'GET',
+      path: '/api/v1/jobs/{id}/result',
+      params: { id: UNKNOWN_JOB },
+      query: { offset: '0', limit: '10' },
+    },
+    grpc: {
+      service: 'JobService',
+      method: 'GetJobResult',
+      request: () => ({ id: UNKNOWN_JOB, offset: 0, limit: 10 }),
+    },
+  },
+  {
+    action: 'jobs:cancel',
+    rest: { method: 'POST', path: '/api/v1/jobs/{id}/cancel', params: { id: UNKNOWN_JOB } },
+    grpc: { service: 'JobService', method: 'CancelJob', request: () => ({ id: UNKNOWN_JOB }) },
+  },
+  {
+    action: 'executors:list',
+    rest: { method: 'GET', path: '/api/v1/executors' },
+    grpc: { service: 'ExecutorService', method: 'ListExecutors', request: () => ({}) },
+  },
+  {
+    action: 'executors:list',
+    rest: { method: 'GET', path: '/api/v1/executors/{id}', params: { id: EXECUTOR } },
+    grpc: { service: 'ExecutorService', method: 'GetExecutor', request: () => ({ id: EXECUTOR }) },
+  },
+  {
+    action: 'executors:manage',
+    rest: { method: 'POST', path: '/api/v1/executors/{id}/drain', params: { id: EXECUTOR } },
+    grpc: {
+      service: 'ExecutorService',
+      method: 'DrainExecutor',
+      request: () => ({ id: EXECUTOR }),
+    },
+  },
+  // After the drain, so the executor ends every run of the matrix active again.
+  {
+    action: 'executors:manage',
+    rest: { method: 'POST', path: '/api/v1/executors/{id}/resume', params: { id: EXECUTOR } },
+    grpc: {
+      service: 'ExecutorService',
+      method: 'ResumeExecutor',
+      request: () => ({ id: EXECUTOR }),
+    },
+  },
+  {
+    action: 'executors:manage',
+    rest: { method: 'DELETE', path: '/api/v1/executors/{id}', params: { id: UNKNOWN_EXECUTOR } },
+    grpc: {
+      service: 'ExecutorService',
+      method: 'RemoveExecutor',
+      request: () => ({ id: UNKNOWN_EXECUTOR }),
+    },
+  },
+  {
+    action: 'streams:list',
+    rest: { method: 'GET', path: '/api/v1/streams' },
+    grpc: { service: 'StreamService', method: 'ListStreams', request: () => ({}) },
+  },
+  {
+    action: 'streams:list',
+    rest: { method: 'GET', path: '/api/v1/streams/{name}', params: { name: UNKNOWN_STREAM } },
+    grpc: {
+      service: 'StreamService',
+      method: 'GetStream',
+      request: () => ({ name: UNKNOWN_STREAM }),
+    },
+  },
+  {
+    action: 'streams:write',
+    rest: {
+      method: 'POST',
+      path: '/api/v1/streams',
+      body: () => ({ name: uniqueStream(), columns: [{ name: 'v', type: 'INTEGER' }] }),
+    },
+    grpc: {
+      service: 'StreamService',
+      method: 'CreateStream',
+      request: () => ({ name: uniqueStream(), columns: [{ name: 'v', type: 'INTEGER' }] }),
+    },
+  },
+  {
+    action: 'streams:write',
+    rest: {
+      method: 'POST',
+      path: '/api/v1/streams/{name}/records',
+      params: { name: UNKNOWN_STREAM },
+      body: () => [{ v: 1 }],
+    },
+    grpc: {
+      service: 'StreamService',
+      method: 'AppendRecords',
+      request: () => ({ name: UNKNOWN_STREAM, records: [{ fields: { v: { intValue: 1 } } }] }),
     },
   },
 ];
