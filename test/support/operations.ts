@@ -42,6 +42,8 @@ const EXECUTOR = 'executor-1';
 const UNKNOWN_EXECUTOR = 'executor-permission-probe';
 /** A stream no one created: reading or appending to it is harmless and answers 404. */
 const UNKNOWN_STREAM = 'permission_probe_missing';
+/** A savepoint no job took: reading, deleting or restoring it answers 404 to an allowed caller. */
+const UNKNOWN_SAVEPOINT = '00000000-0000-4000-8000-0000005a7e00';
 const uniqueStream = () => `permission_probe_${randomUUID().replace(/-/g, '')}`;
 
 /**
@@ -115,6 +117,61 @@ export const OPERATIONS: Operation[] = [
       service: 'JobService',
       method: 'GetJobResult',
       request: () => ({ id: UNKNOWN_JOB, offset: 0, limit: 10 }),
+    },
+  },
+  {
+    action: 'jobs:savepoint',
+    rest: {
+      method: 'POST',
+      path: '/api/v1/jobs/{id}/savepoints',
+      params: { id: UNKNOWN_JOB },
+      body: () => ({ label: 'permission probe' }),
+    },
+    grpc: {
+      service: 'JobService',
+      method: 'TriggerSavepoint',
+      request: () => ({ jobId: UNKNOWN_JOB, label: 'permission probe' }),
+    },
+  },
+  {
+    action: 'jobs:read',
+    rest: { method: 'GET', path: '/api/v1/jobs/{id}/savepoints', params: { id: UNKNOWN_JOB } },
+    grpc: {
+      service: 'JobService',
+      method: 'ListSavepoints',
+      request: () => ({ jobId: UNKNOWN_JOB }),
+    },
+  },
+  {
+    action: 'jobs:read',
+    rest: { method: 'GET', path: '/api/v1/savepoints/{id}', params: { id: UNKNOWN_SAVEPOINT } },
+    grpc: {
+      service: 'JobService',
+      method: 'GetSavepoint',
+      request: () => ({ id: UNKNOWN_SAVEPOINT }),
+    },
+  },
+  {
+    action: 'jobs:savepoint',
+    rest: { method: 'DELETE', path: '/api/v1/savepoints/{id}', params: { id: UNKNOWN_SAVEPOINT } },
+    grpc: {
+      service: 'JobService',
+      method: 'DeleteSavepoint',
+      request: () => ({ id: UNKNOWN_SAVEPOINT }),
+    },
+  },
+  {
+    action: 'jobs:restore',
+    rest: {
+      method: 'POST',
+      path: '/api/v1/savepoints/{id}/restore',
+      params: { id: UNKNOWN_SAVEPOINT },
+      body: () => ({}),
+    },
+    grpc: {
+      service: 'JobService',
+      method: 'RestoreJob',
+      request: () => ({ savepointId: UNKNOWN_SAVEPOINT }),
     },
   },
   {
