@@ -333,6 +333,14 @@ export class JobRunner
         detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
       },
     );
+    // Savepoints still waiting for a job that has ended can never be taken.
+    for (const pending of await this.store.pendingSavepoints()) {
+      if (pending.jobId !== job.id) continue;
+      await this.store.updateSavepoint(pending.id, {
+        state: 'failed',
+        error: `job ${job.id} ended (${outcome.state as string}) before the savepoint was taken`,
+      });
+    }
   }
 
   /** Removes results past `KRISHIV_JOB_RETENTION_HOURS`; the job then answers 404 saying so. */

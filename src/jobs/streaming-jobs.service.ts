@@ -47,6 +47,7 @@ export interface StreamingControl {
 @Injectable()
 export class StreamingJobs {
   private readonly pending = new Map<string, SavepointRecord[]>();
+  private readonly streamOfJob = new Map<string, string>();
 
   constructor(
     private readonly engine: EngineService,
@@ -137,9 +138,15 @@ export class StreamingJobs {
     return planStreaming(connection, sql, (name) => names.has(name.toLowerCase()));
   }
 
+  /** The stream a job reads, parsed once per job (job SQL never changes). */
   private async streamOf(job: JobRecord): Promise<string> {
-    return this.engine.withConnection(
-      async (connection) => (await this.plan(connection, job.sql)).stream,
-    );
+    let stream = this.streamOfJob.get(job.id);
+    if (stream === undefined) {
+      stream = await this.engine.withConnection(
+        async (connection) => (await this.plan(connection, job.sql)).stream,
+      );
+      this.streamOfJob.set(job.id, stream);
+    }
+    return stream;
   }
 }
