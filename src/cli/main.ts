@@ -14,6 +14,7 @@ import {
 } from './common';
 import { executorsCommand } from './executors';
 import { jobsCommand } from './jobs';
+import { savepointsCommand } from './savepoints';
 import { streamsCommand } from './streams';
 import { formatRecord, formatResult, FORMATS } from './output';
 
@@ -92,6 +93,9 @@ Examples:
   $ krishiv jobs result <id> --all --format csv  the whole result of a job
   $ krishiv executors drain executor-1           stop scheduling onto an executor
   $ krishiv streams append clicks < log.ndjson    append NDJSON records to a stream
+  $ krishiv jobs submit --streaming --sink t …   fold a stream into table t until stopped
+  $ krishiv jobs savepoint <id> --stop --wait    stop a streaming job with a savepoint
+  $ krishiv jobs restore <savepoint-id>          continue it in a new job
 
 Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 permission denied.`,
     );
@@ -175,6 +179,7 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
     });
 
   program.addCommand(jobsCommand());
+  program.addCommand(savepointsCommand());
   program.addCommand(executorsCommand());
   program.addCommand(streamsCommand());
 

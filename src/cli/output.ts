@@ -3,6 +3,7 @@ import type {
   Job,
   JobResultPage,
   QueryResult,
+  Savepoint,
   SqlValue,
   Stream,
   StreamColumn,
@@ -157,7 +158,33 @@ export const JOB_FIELDS: readonly Field<Job>[] = [
   { key: 'timeoutMs' },
   { key: 'restoredFrom' },
   { key: 'sink' },
+  { key: 'offset' },
+  { key: 'lag' },
+  { key: 'recordsProcessed' },
+  { key: 'lastBatchAt' },
   { key: 'sql' },
+];
+
+/** `clicks=1200`: each stream with the last offset the saved state includes. */
+const offsetList = (offsets: Record<string, number>) =>
+  Object.entries(offsets)
+    .map(([stream, offset]) => `${stream}=${offset}`)
+    .join(', ');
+
+export const SAVEPOINT_FIELDS: readonly Field<Savepoint>[] = [
+  { key: 'id', column: 'id' },
+  { key: 'jobId' },
+  { key: 'state', column: 'state' },
+  { key: 'label', column: 'label' },
+  { key: 'createdAt', column: 'createdAt' },
+  { key: 'completedAt', column: 'completedAt' },
+  {
+    key: 'offsets',
+    column: 'offsets',
+    text: (v) => offsetList(v as Record<string, number>),
+  },
+  { key: 'location' },
+  { key: 'error' },
 ];
 
 export const EXECUTOR_FIELDS: readonly Field<Executor>[] = [

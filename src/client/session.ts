@@ -11,7 +11,9 @@ import type { GetJobResultResponse__Output } from '../grpc/generated/krishiv/coo
 import type { Job__Output } from '../grpc/generated/krishiv/coordinator/v1/Job';
 import type { ListExecutorsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
 import type { ListJobsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListJobsResponse';
+import type { ListSavepointsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListSavepointsResponse';
 import type { ListStreamsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListStreamsResponse';
+import type { Savepoint__Output } from '../grpc/generated/krishiv/coordinator/v1/Savepoint';
 import type { Stream__Output } from '../grpc/generated/krishiv/coordinator/v1/Stream';
 import type { StreamRecord } from '../grpc/generated/krishiv/coordinator/v1/StreamRecord';
 import type { Value, Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
@@ -23,12 +25,14 @@ import {
   JOB_STATES,
   JobKind,
   JobState,
+  SAVEPOINT_STATES,
+  SavepointState,
   TERMINAL_JOB_STATES,
 } from '../metadata/schema';
 import { errorFromStatus, InvalidArgumentError, KrishivError } from './errors';
 
-export { EXECUTOR_STATES, JOB_KINDS, JOB_STATES, TERMINAL_JOB_STATES };
-export type { ExecutorState, JobKind, JobState };
+export { EXECUTOR_STATES, JOB_KINDS, JOB_STATES, SAVEPOINT_STATES, TERMINAL_JOB_STATES };
+export type { ExecutorState, JobKind, JobState, SavepointState };
 
 export type SqlValue = null | boolean | number | bigint | string | Buffer;
 
@@ -79,14 +83,55 @@ export interface Job {
   sink?: string;
   cancelledBy?: string;
   timeoutMs?: number;
+  /** Streaming jobs: the last stream offset folded into the sink (0 before the first batch). */
+  offset?: number;
+  /** Streaming jobs: records appended to the stream that the sink does not include yet. */
+  lag?: number;
+  /** Streaming jobs: records folded into the sink so far. */
+  recordsProcessed?: number;
+  /** Streaming jobs: when the last micro-batch committed. */
+  lastBatchAt?: string;
 }
 
 export interface SubmitJobOptions {
   sql: string;
   name?: string;
+  /** `batch` (default) runs the SQL once; `streaming` folds a stream into `sink` until stopped. */
+  kind?: JobKind;
+  /** Streaming jobs (required there): the name of the new table the job writes. */
+  sink?: string;
   timeoutMs?: number;
   /** The same key from the same caller returns the same job instead of a second one. */
   requestId?: string;
+}
+
+/** A savepoint of a streaming job (CONTRACT §6); fields the coordinator did not set are absent. */
+export interface Savepoint {
+  id: string;
+  jobId: string;
+  state: SavepointState;
+  createdAt: string;
+  completedAt?: string;
+  location?: string;
+  /** Stream name → the last offset the saved state includes. */
+  offsets?: Record<string, number>;
+  error?: string;
+  label?: string;
+}
+
+export interface TriggerSavepointOptions {
+  label?: string;
+  /** Stop the job (it ends `cancelled`) right after the savepoint completes. */
+  stop?: boolean;
+  /** The same key for the same job returns the same savepoint instead of a second one. */
+  requestId?: string;
+}
+
+export interface RestoreJobOptions {
+  /** Default: the original job's name with `-restored`. */
+  name?: string;
+  /** Default: the original job's sink. */
+  sink?: string;
 }
 
 export interface ListJobsOptions {
@@ -117,11 +162,11 @@ export interface JobResultPage {
   nextOffset?: number;
 }
 
-export interface WaitOptions {
+export interface WaitOptions<T = Job> {
   /** Delay between polls; by default 100 ms growing to 1 s. */
   pollMs?: number;
-  /** Called with the job after every poll, the final one included. */
-  onProgress?: (job: Job) => void;
+  /** Called with the job (or savepoint) after every poll, the final one included. */
+  onProgress?: (item: T) => void;
   /** Stops waiting (the job keeps running) with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -162,6 +207,11 @@ export interface AppendOutcome {
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_JOB_STATES.includes(state);
+}
+
+/** A savepoint is settled once it completed or failed. */
+export function isSettled(state: SavepointState): boolean {
+  return state === 'completed' || state === 'failed';
 }
 
 export interface ConnectOptions {
@@ -282,6 +332,17 @@ function toStream(wire: Stream__Output): Stream {
 /** Proto3 strings cannot be absent: empty means "not set". */
 const optional = (value: string): string | undefined => value || undefined;
 
+/** An optional int64 (sent as decimal text) as a number, absent when not set. */
+const optionalNumber = (value: string | undefined): number | undefined =>
+  value === undefined || value === null ? undefined : Number(value);
+
+function withoutAbsent<T extends object>(item: T): T {
+  for (const key of Object.keys(item) as (keyof T)[]) {
+    if (item[key] === undefined) delete item[key];
+  }
+  return item;
+}
+
 function toJob(wire: Job__Output): Job {
   const job: Job = {
     id: wire.id,
@@ -295,16 +356,35 @@ function toJob(wire: Job__Output): Job {
     finishedAt: optional(wire.finishedAt),
     executorId: optional(wire.executorId),
     error: optional(wire.error),
-    rowCount: wire.rowCount === undefined ? undefined : Number(wire.rowCount),
+    rowCount: optionalNumber(wire.rowCount),
     restoredFrom: optional(wire.restoredFrom),
     sink: optional(wire.sink),
     cancelledBy: optional(wire.cancelledBy),
     timeoutMs: wire.timeoutMs,
+    offset: optionalNumber(wire.offset),
+    lag: optionalNumber(wire.lag),
+    recordsProcessed: optionalNumber(wire.recordsProcessed),
+    lastBatchAt: optional(wire.lastBatchAt),
   };
-  for (const key of Object.keys(job) as (keyof Job)[]) {
-    if (job[key] === undefined) delete job[key];
-  }
-  return job;
+  return withoutAbsent(job);
+}
+
+function toSavepoint(wire: Savepoint__Output): Savepoint {
+  const offsets = Object.entries(wire.offsets ?? {});
+  return withoutAbsent<Savepoint>({
+    id: wire.id,
+    jobId: wire.jobId,
+    state: wire.state as SavepointState,
+    createdAt: wire.createdAt,
+    completedAt: optional(wire.completedAt),
+    location: optional(wire.location),
+    offsets:
+      offsets.length === 0
+        ? undefined
+        : Object.fromEntries(offsets.map(([stream, offset]) => [stream, Number(offset)])),
+    error: optional(wire.error),
+    label: optional(wire.label),
+  });
 }
 
 function toExecutor(wire: Executor__Output): Executor {
@@ -396,11 +476,16 @@ export class Session {
     };
   }
 
-  /** Submits a batch job; it is durably queued when this resolves. */
+  /**
+   * Submits a job; it is durably queued when this resolves. A streaming job's sink table is
+   * created here, so a taken name is refused (`AlreadyExistsError`) before any job exists.
+   */
   public async submitJob(options: SubmitJobOptions): Promise<Job> {
     const wire = await this.call<Job__Output>('JobService', 'submitJob', {
       sql: options.sql,
       name: options.name,
+      kind: options.kind,
+      sink: options.sink,
       requestId: options.requestId,
       timeoutMs: options.timeoutMs,
     });
@@ -456,6 +541,69 @@ export class Session {
       const job = await this.getJob(id);
       options.onProgress?.(job);
       if (isTerminal(job.state)) return job;
+      await sleep(delay, options.signal);
+      if (options.pollMs === undefined) delay = Math.min(Math.round(delay * 1.5), 1_000);
+    }
+  }
+
+  /**
+   * Asks a running streaming job for a savepoint, taken between two micro-batches. Resolves with
+   * it `pending`; `waitForSavepoint` follows it until it completed or failed.
+   */
+  public async triggerSavepoint(
+    jobId: string,
+    options: TriggerSavepointOptions = {},
+  ): Promise<Savepoint> {
+    const wire = await this.call<Savepoint__Output>('JobService', 'triggerSavepoint', {
+      jobId,
+      label: options.label,
+      stop: options.stop ?? false,
+      requestId: options.requestId,
+    });
+    return toSavepoint(wire);
+  }
+
+  /** The savepoints of a job, newest first. */
+  public async listSavepoints(jobId: string): Promise<Savepoint[]> {
+    const r = await this.call<ListSavepointsResponse__Output>('JobService', 'listSavepoints', {
+      jobId,
+    });
+    return r.savepoints.map(toSavepoint);
+  }
+
+  public async getSavepoint(id: string): Promise<Savepoint> {
+    return toSavepoint(await this.call<Savepoint__Output>('JobService', 'getSavepoint', { id }));
+  }
+
+  /** Deletes a completed or failed savepoint and its files; resolves with it as it was. */
+  public async deleteSavepoint(id: string): Promise<Savepoint> {
+    return toSavepoint(await this.call<Savepoint__Output>('JobService', 'deleteSavepoint', { id }));
+  }
+
+  /**
+   * Starts a new streaming job from a completed savepoint: its state is loaded into the sink and
+   * the job continues from the saved offsets.
+   */
+  public async restoreJob(savepointId: string, options: RestoreJobOptions = {}): Promise<Job> {
+    const wire = await this.call<Job__Output>('JobService', 'restoreJob', {
+      savepointId,
+      name: options.name,
+      sink: options.sink,
+    });
+    return toJob(wire);
+  }
+
+  /** Polls the savepoint until it completed or failed, and returns it in that state. */
+  public async waitForSavepoint(
+    id: string,
+    options: WaitOptions<Savepoint> = {},
+  ): Promise<Savepoint> {
+    let delay = options.pollMs ?? 100;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const savepoint = await this.getSavepoint(id);
+      options.onProgress?.(savepoint);
+      if (isSettled(savepoint.state)) return savepoint;
       await sleep(delay, options.signal);
       if (options.pollMs === undefined) delay = Math.min(Math.round(delay * 1.5), 1_000);
     }
