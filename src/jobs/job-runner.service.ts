@@ -13,11 +13,11 @@ import { EngineService } from '../engine/engine.service';
 import { interruptUntilDone } from '../engine/interrupt';
 import { SqlRunner } from '../engine/sql-runner';
 import { ExecutorPool } from '../executors/executor-pool.service';
-import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
+import { JobRecord, MetadataStore } from '../metadata/metadata.store';
 import { TERMINAL_JOB_STATES } from '../metadata/schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { ResultSpool } from './result-spool';
-import { StreamingJobs } from './streaming-jobs.service';
+import { SavepointStop, StreamingJobs } from './streaming-jobs.service';
 
 const TICK_MS = 1_000;
 const RETENTION_SWEEP_MS = 60_000;
@@ -279,9 +279,9 @@ export class JobRunner
     entry: RunningJob,
   ): Promise<void> {
     let failure: string | undefined;
-    let savepoint: SavepointRecord | undefined;
+    let stopper: SavepointStop | undefined;
     try {
-      savepoint = await this.streaming.run(
+      stopper = await this.streaming.run(
         job,
         {
           stopped: () => entry.stop !== undefined,
@@ -302,8 +302,9 @@ export class JobRunner
       if (!entry.stop) failure = errorMessage(err);
     }
     const stop = entry.stop;
+    const savepoint = stopper?.savepoint;
     const at = now();
-    if (stop?.kind === 'shutdown') {
+    if (stop?.kind === 'shutdown' && !stopper) {
       await this.store.transitionJob(
         job.id,
         ['running'],
@@ -333,6 +334,7 @@ export class JobRunner
         detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
       },
     );
+    await stopper?.complete();
     // Savepoints still waiting for a job that has ended can never be taken.
     for (const pending of await this.store.pendingSavepoints()) {
       if (pending.jobId !== job.id) continue;

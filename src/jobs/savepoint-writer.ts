@@ -60,15 +60,16 @@ export class SavepointWriter {
   }
 
   /**
-   * Takes `savepoint` on the job's own connection between micro-batches. Resolves true when it
-   * completed and asked the job to stop.
+   * Takes `savepoint` on the job's own connection between micro-batches. For a
+   * stop-with-savepoint it resolves with the step that marks it completed, to run once the job
+   * has ended; otherwise the job goes on (`continue`), whether the savepoint completed or failed.
    */
   public async write(
     connection: DuckDBConnection,
     job: JobRecord,
     plan: StreamingPlan,
     savepoint: SavepointRecord,
-  ): Promise<boolean> {
+  ): Promise<'continue' | (() => Promise<void>)> {
     const final = this.directoryOf(job.id, savepoint.id);
     const partial = `${final}.partial`;
     try {
@@ -99,13 +100,19 @@ export class SavepointWriter {
         mode: 0o600,
       });
       await rename(partial, final);
-      await this.store.updateSavepoint(savepoint.id, {
-        state: 'completed',
-        completedAt: new Date().toISOString(),
-        location: final,
-        offsets,
-      });
-      return savepoint.stop;
+      const complete = async () => {
+        await this.store.updateSavepoint(savepoint.id, {
+          state: 'completed',
+          completedAt: new Date().toISOString(),
+          location: final,
+          offsets,
+        });
+      };
+      // Stop-with-savepoint: completed only once the job has ended, so a caller who sees it
+      // completed can restore into the same sink at once.
+      if (savepoint.stop) return complete;
+      await complete();
+      return 'continue';
     } catch (err) {
       await rm(partial, { recursive: true, force: true }).catch(() => undefined);
       const message = (err as Error).message;
@@ -114,7 +121,7 @@ export class SavepointWriter {
         state: 'failed',
         error: message.slice(0, 2000),
       });
-      return false;
+      return 'continue';
     }
   }
 

@@ -28,6 +28,12 @@ export function requireSinkName(value: unknown): string {
   return value;
 }
 
+/** A stop-with-savepoint: the job ends, then `complete` marks the savepoint completed. */
+export interface SavepointStop {
+  savepoint: SavepointRecord;
+  complete: () => Promise<void>;
+}
+
 export interface StreamingStatus extends StreamingProgress {
   lag: number;
 }
@@ -97,7 +103,7 @@ export class StreamingJobs {
     job: JobRecord,
     control: StreamingControl,
     onConnection: (c: DuckDBConnection) => void,
-  ): Promise<SavepointRecord | undefined> {
+  ): Promise<SavepointStop | undefined> {
     const tickMs = this.config.get('jobs').streamingTickMs;
     return this.engine.withConnection(async (connection) => {
       onConnection(connection);
@@ -110,7 +116,8 @@ export class StreamingJobs {
       while (!control.stopped()) {
         // Between micro-batches the sink and the committed offset agree: the moment to save.
         for (const savepoint of this.pending.get(job.id)?.splice(0) ?? []) {
-          if (await this.savepoints.write(connection, job, plan, savepoint)) return savepoint;
+          const written = await this.savepoints.write(connection, job, plan, savepoint);
+          if (written !== 'continue') return { savepoint, complete: written };
         }
         const head = await this.streams.lastOffset(plan.stream);
         if (head <= offset) {
