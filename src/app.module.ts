@@ -17,6 +17,7 @@ import { MetadataModule } from './metadata/metadata.module';
 import { QueryModule } from './query/query.module';
 import { RolesGuard } from './roles/roles.guard';
 import { StreamsModule } from './streams/streams.module';
+import { UiModule } from './ui/ui.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         MetadataModule,
         JobsModule,
         StreamsModule,
+        UiModule,
       ],
       providers: [
         // One guard chain for REST and gRPC, in this order: who are you, then may you.

@@ -108,7 +108,8 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     const path = app.get(DevTokenWriter).path;
     logger.log(
       `no credentials configured: generated a development service token in ${path} (mode 0600). ` +
-        `Use it with: export KRISHIV_COORDINATOR_BEARER_TOKEN="$(cat ${path})"; the krishiv CLI on this machine reads it by itself`,
+        `Use it with: export KRISHIV_COORDINATOR_BEARER_TOKEN="$(cat ${path})"; the krishiv CLI on this machine reads it by itself. ` +
+        `Web UI: open http${config.tls ? 's' : ''}://${hostPort(config.http)}/ui/ and paste the token from ${path}`,
     );
   }
   return app;

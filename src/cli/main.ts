@@ -16,6 +16,7 @@ import { executorsCommand } from './executors';
 import { jobsCommand } from './jobs';
 import { savepointsCommand } from './savepoints';
 import { streamsCommand } from './streams';
+import { doctorCommand } from './doctor';
 import { formatRecord, formatResult, FORMATS } from './output';
 
 export { EXIT };
@@ -182,6 +183,7 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
   program.addCommand(savepointsCommand());
   program.addCommand(executorsCommand());
   program.addCommand(streamsCommand());
+  program.addCommand(doctorCommand());
 
   // Usage errors of every subcommand reach main() as exceptions, mapped to exit code 2.
   const configure = (command: Command): void => {
