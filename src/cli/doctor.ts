@@ -26,6 +26,8 @@ async function fetchJson(url: string): Promise<unknown> {
   const response = await fetch(url, {
     signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     headers: { accept: 'application/json' },
+  }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+    throw new Error(`cannot fetch: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.json();
@@ -211,12 +213,12 @@ export function doctorCommand(): Command {
     .description(
       'check the local configuration, the OIDC provider and optionally a token, before going live',
     )
-    .option('--token <token>', 'a token to inspect (decoded without trusting it, then checked)')
     .option('--ping', 'also call whoami on the coordinator')
     .addHelpText(
       'after',
       `
-Reads the same KRISHIV_* environment as the coordinator.
+Reads the same KRISHIV_* environment as the coordinator. With --token, also decodes that token
+(without trusting it), checks it as the coordinator would, and says which role it would get.
 
 Examples:
   $ KRISHIV_OIDC_ISSUER=https://auth.example.com/realms/krishiv KRISHIV_OIDC_AUDIENCE=krishiv krishiv doctor
@@ -225,8 +227,9 @@ Examples:
 
 Exits 0 when nothing failed (warnings allowed), 1 otherwise.`,
     )
-    .action(async (options: { token?: string; ping?: boolean }, command: Command) => {
-      const checks = await diagnose(process.env, options.token);
+    .action(async (options: { ping?: boolean }, command: Command) => {
+      // --token is the global option: the token to inspect (decoded without trusting it, then checked).
+      const checks = await diagnose(process.env, globalOptions(command).token);
       if (options.ping) {
         const session = openSession(command);
         try {
