@@ -106,6 +106,15 @@ export class JobRunner
       );
       this.logger.warn(`job ${job.id} was running when the coordinator stopped; marked failed`);
     }
+    // A savepoint whose job will not run again can never be taken (or its completion was lost).
+    for (const savepoint of await this.store.pendingSavepoints()) {
+      const job = await this.store.getJob(savepoint.jobId);
+      if (job?.state === 'queued') continue;
+      await this.store.updateSavepoint(savepoint.id, {
+        state: 'failed',
+        error: 'the coordinator restarted before the savepoint completed; take a new one',
+      });
+    }
     await this.pool.start();
     this.pool.onEvent((event) => {
       if (event.kind === 'removed') {

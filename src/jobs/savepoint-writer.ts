@@ -99,6 +99,8 @@ export class SavepointWriter {
       await writeFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {
         mode: 0o600,
       });
+      // A crash after an earlier rename but before its record was updated leaves a stale copy.
+      await rm(final, { recursive: true, force: true });
       await rename(partial, final);
       const complete = async () => {
         await this.store.updateSavepoint(savepoint.id, {

@@ -156,40 +156,48 @@ export class SavepointsService {
         `stream ${manifest.stream} of savepoint ${id} no longer exists`,
       );
     }
-    const owners = await this.store.jobsWithSink(sink);
-    if (owners.some((j) => j.state === 'running' || j.state === 'queued')) {
-      throw new FailedPreconditionError(
-        `sink ${sink} is written by a running job; stop it first or restore into another sink`,
+    const job = await this.streaming.withSink(sink, async () => {
+      const owners = await this.store.jobsWithSink(sink);
+      if (owners.some((j) => j.state === 'running' || j.state === 'queued')) {
+        throw new FailedPreconditionError(
+          `sink ${sink} is written by a running job; stop it first or restore into another sink`,
+        );
+      }
+      if (owners.length === 0 && (await this.engine.tableExists(sink))) {
+        throw new FailedPreconditionError(
+          `table ${sink} exists and is not the sink of any job; restore into another sink`,
+        );
+      }
+      const jobId = randomUUID();
+      await this.engine.withConnection((connection) =>
+        this.writer.load(connection, savepoint, manifest, sink, jobId),
       );
-    }
-    if (owners.length === 0 && (await this.engine.tableExists(sink))) {
-      throw new FailedPreconditionError(
-        `table ${sink} exists and is not the sink of any job; restore into another sink`,
+      const at = new Date().toISOString();
+      const outcome = await this.store.insertJob(
+        {
+          id: jobId,
+          name: name ?? `${manifest.job.name}-restored`,
+          kind: 'streaming',
+          sql: manifest.job.sql,
+          submittedBy: principal.subject,
+          submitterRole: principal.role ?? '',
+          submittedAt: at,
+          timeoutMs: null,
+          sink,
+          restoredFrom: savepoint.id,
+        },
+        {
+          at,
+          actor: principal.subject,
+          event: 'restored',
+          detail: `from savepoint ${savepoint.id}`,
+        },
       );
-    }
-    const jobId = randomUUID();
-    await this.engine.withConnection((connection) =>
-      this.writer.load(connection, savepoint, manifest, sink, jobId),
-    );
-    const at = new Date().toISOString();
-    const outcome = await this.store.insertJob(
-      {
-        id: jobId,
-        name: name ?? `${manifest.job.name}-restored`,
-        kind: 'streaming',
-        sql: manifest.job.sql,
-        submittedBy: principal.subject,
-        submitterRole: principal.role ?? '',
-        submittedAt: at,
-        timeoutMs: null,
-        sink,
-        restoredFrom: savepoint.id,
-      },
-      { at, actor: principal.subject, event: 'restored', detail: `from savepoint ${savepoint.id}` },
-    );
+      if (outcome.kind === 'key-conflict') throw new Error('a restore carries no idempotency key');
+      return outcome.job;
+    });
     this.runner.kick();
-    if (outcome.kind === 'key-conflict') throw new Error('a restore carries no idempotency key');
-    return toJobView(outcome.job);
+    return toJobView(job);
   }
 
   private async find(id: string): Promise<SavepointRecord> {

@@ -54,6 +54,7 @@ export interface StreamingControl {
 export class StreamingJobs {
   private readonly pending = new Map<string, SavepointRecord[]>();
   private readonly streamOfJob = new Map<string, string>();
+  private readonly sinkLocks = new Map<string, Promise<void>>();
 
   constructor(
     private readonly engine: EngineService,
@@ -67,15 +68,33 @@ export class StreamingJobs {
   public async prepareSink(sql: string, sink: string): Promise<void> {
     await this.engine.withConnection(async (connection) => {
       const plan = await this.plan(connection, sql);
-      try {
-        await connection.run(`CREATE TABLE ${quoteIdentifier(sink)} (${sinkDefinition(plan)})`);
-      } catch (err) {
-        if (/already exists/i.test((err as Error).message)) {
+      await this.withSink(sink, async () => {
+        if (await this.engine.tableExists(sink)) {
           throw new AlreadyExistsError(`a table named ${sink} already exists; choose another sink`);
         }
-        throw err;
-      }
+        await connection.run(`CREATE TABLE ${quoteIdentifier(sink)} (${sinkDefinition(plan)})`);
+      });
     });
+  }
+
+  /**
+   * Runs `work` alone among everything that creates or replaces the sink `name` in this process
+   * (submits and restores), so a check that the name is free still holds when the table is made.
+   */
+  public async withSink<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const key = name.toLowerCase();
+    const previous = this.sinkLocks.get(key) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const settled = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sinkLocks.set(key, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.sinkLocks.get(key) === settled) this.sinkLocks.delete(key);
+    }
   }
 
   public async status(job: JobRecord): Promise<StreamingStatus | undefined> {

@@ -75,6 +75,17 @@ async function deserialize(connection: DuckDBConnection, tree: Node): Promise<st
   return String(reader.getRows()[0][0]);
 }
 
+let aggregateNames: Promise<Set<string>> | undefined;
+
+async function aggregateFunctions(connection: DuckDBConnection): Promise<Set<string>> {
+  aggregateNames ??= connection
+    .runAndReadAll(
+      "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'aggregate'",
+    )
+    .then((reader) => new Set(reader.getRows().map((r) => String(r[0]).toLowerCase())));
+  return aggregateNames;
+}
+
 async function outputColumns(
   connection: DuckDBConnection,
   sql: string,
@@ -139,7 +150,25 @@ export async function planStreaming(
     if (n.class === 'SUBQUERY') refuse('subqueries');
   });
 
+  // Any other aggregate (median, string_agg, …) cannot be folded batch by batch: refuse it by name.
+  const aggregates = await aggregateFunctions(connection);
+  walk([node.select_list, node.where_clause], (n) => {
+    const name = String(n.function_name ?? '').toLowerCase();
+    if (n.class === 'FUNCTION' && aggregates.has(name) && FOLDS[name] === undefined) {
+      refuse(`the aggregate ${n.function_name}`);
+    }
+  });
+
   const columns = await outputColumns(connection, sql);
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (seen.has(column.name.toLowerCase())) {
+      throw new InvalidArgumentError(
+        `two output columns are named ${column.name}; give each a distinct alias (… AS name)`,
+      );
+    }
+    seen.add(column.name.toLowerCase());
+  }
   const groups: Node[] = node.group_expressions ?? [];
   const items: Node[] = node.select_list;
   const isAggregateCall = (n: Node) =>
@@ -184,12 +213,15 @@ export async function planStreaming(
     if (positional.has(i) || groupShapes.has(shape(item))) return 'key';
     throw new InvalidArgumentError(`select item ${i + 1} is neither in GROUP BY nor an aggregate`);
   });
+  const keyShapes = new Set(items.filter((_, i) => folds[i] === 'key').map(shape));
   for (const g of groups) {
-    if (
-      g.class === 'CONSTANT' &&
-      !(Number.isInteger(g.value?.value) && folds[Number(g.value.value) - 1] === 'key')
-    ) {
-      refuse('GROUP BY on a position that is not a plain select item');
+    if (g.class === 'CONSTANT') {
+      if (!(Number.isInteger(g.value?.value) && folds[Number(g.value.value) - 1] === 'key')) {
+        refuse('GROUP BY on a position that is not a plain select item');
+      }
+    } else if (!keyShapes.has(shape(g))) {
+      // The sink is keyed by the selected columns: an unselected grouping would split its rows.
+      refuse('a GROUP BY expression that is not also selected');
     }
   }
 
