@@ -386,14 +386,14 @@ describe('streams over REST and gRPC', () => {
       ['a record that is not an object', { json: [GOOD, 5] }, /^record 1: /],
       ['a record that is a list', { ndjson: `${JSON.stringify(GOOD)}\n[1, 2]` }, /^record 1: /],
       ['a bad date', { json: [GOOD, { ...GOOD, day: '28/11/2026' }] }, /^record 1, field day: /],
-      ['an empty array', { json: [] }, /non-empty/],
-      ['an object instead of an array', { json: GOOD }, /non-empty JSON array/],
+      ['an empty array', { json: [] }, /at least one record/],
+      ['an object instead of an array', { json: GOOD }, /at least one record: a JSON array/],
       [
         'an invalid NDJSON line',
         { ndjson: `${JSON.stringify(GOOD)}\n{"id": \n${JSON.stringify(GOOD)}` },
         /^NDJSON line 2 is not valid JSON/,
       ],
-      ['an empty NDJSON body', { ndjson: '\n\n' }, /non-empty/],
+      ['an empty NDJSON body', { ndjson: '\n\n' }, /at least one record/],
     ];
 
     it.each(restCases)('REST: %s → 400, nothing appended', async (_name, body, message) => {
@@ -435,7 +435,7 @@ describe('streams over REST and gRPC', () => {
         [{ fields: wireGood }, { fields: { price: { stringValue: '0.001' } } }],
         /^record 1, field price: /,
       ],
-      ['no records', [], /non-empty/],
+      ['no records', [], /at least one record/],
     ];
 
     it.each(grpcCases)('gRPC: %s → INVALID_ARGUMENT, nothing appended', async (_n, records, m) => {
