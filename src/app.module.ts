@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { AuthnGuard } from './auth/authn.guard';
@@ -10,7 +10,6 @@ import { EngineModule } from './engine/engine.module';
 import { GrpcModule } from './grpc/grpc.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './common/logger-options';
-import { GrpcMetricsInterceptor } from './metrics/grpc-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetadataModule } from './metadata/metadata.module';
@@ -43,7 +42,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthnGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: GrpcMetricsInterceptor },
       ],
     };
   }

@@ -1,5 +1,6 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import type { CanIRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIRequest';
 import type { CanIResponse } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
@@ -9,6 +10,7 @@ import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
 
 @Controller()
+@UseInterceptors(GrpcMetricsInterceptor)
 export class AuthGrpcController {
   constructor(private readonly auth: AuthService) {}
 

@@ -1,13 +1,15 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import type { ExecutorRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecutorRequest';
 import type { ListExecutorsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
+import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { ExecutorPool, ExecutorView } from './executor-pool.service';
 
 @Controller()
+@UseInterceptors(GrpcMetricsInterceptor)
 export class ExecutorsGrpcController {
   constructor(private readonly pool: ExecutorPool) {}
 

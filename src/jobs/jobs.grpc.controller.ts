@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -11,6 +11,7 @@ import type { ListJobsRequest__Output } from '../grpc/generated/krishiv/coordina
 import type { ListJobsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListJobsResponse';
 import type { SubmitJobRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/SubmitJobRequest';
 import { toWireRows } from '../query/result-encoding';
+import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { JobsService, JobView } from './jobs.service';
 import { SavepointsService, SavepointView } from './savepoints.service';
@@ -62,6 +63,7 @@ function toWireSavepoint(s: SavepointView): Savepoint {
 }
 
 @Controller()
+@UseInterceptors(GrpcMetricsInterceptor)
 export class JobsGrpcController {
   constructor(
     private readonly jobs: JobsService,

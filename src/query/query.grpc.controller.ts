@@ -1,7 +1,8 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import type { ExecuteQueryRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryRequest';
 import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
@@ -9,6 +10,7 @@ import { QueryService } from './query.service';
 import { toWireResult } from './result-encoding';
 
 @Controller()
+@UseInterceptors(GrpcMetricsInterceptor)
 export class QueryGrpcController {
   constructor(private readonly queries: QueryService) {}
 

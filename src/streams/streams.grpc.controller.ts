@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -9,6 +9,7 @@ import type { GetStreamRequest__Output } from '../grpc/generated/krishiv/coordin
 import type { ListStreamsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListStreamsResponse';
 import type { Stream } from '../grpc/generated/krishiv/coordinator/v1/Stream';
 import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
+import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { StreamsService, StreamView } from './streams.service';
 
@@ -43,6 +44,7 @@ function fromWireValue(value: Value__Output): unknown {
 }
 
 @Controller()
+@UseInterceptors(GrpcMetricsInterceptor)
 export class StreamsGrpcController {
   constructor(private readonly streams: StreamsService) {}
 
