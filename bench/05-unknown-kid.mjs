@@ -1,0 +1,131 @@
+// #5 Requests carrying random unknown key ids (10,000 within 10 s) while valid traffic runs,
+// against the same valid traffic alone. The JWKS comes from a small counting server, so every key
+// fetch the coordinator makes is seen.
+import { randomUUID } from 'node:crypto';
+import { metricValue, startCoordinator } from './lib/coordinator.mjs';
+import { check, figure, interleave, medianOf } from './lib/harness.mjs';
+import { bearer, expectJson } from './lib/http.mjs';
+import { pacedLoad } from './lib/load.mjs';
+import { mintToken, rsaKey, startJwksServer, unknownKidToken } from './lib/oidc.mjs';
+import { ratio } from './lib/stats.mjs';
+
+export const id = 5;
+export const title = 'Unknown-kid flood beside valid traffic';
+export const goal = 'JWKS fetches ≤ 1 per cooldown window; valid p99 ≤ 1.5× of valid traffic alone';
+
+const AUDIENCE = 'krishiv-bench';
+const COOLDOWN_SECS = 30;
+
+export async function run({ quick, rounds, log }) {
+  const seconds = quick ? 1 : 10;
+  const attackRate = 1_000;
+  const attackAmount = attackRate * seconds; // 10,000 within 10 s in the full run
+  const validRate = 2_000;
+  const key = await rsaKey();
+  const jwks = await startJwksServer([key.jwk]);
+  const coordinator = await startCoordinator({
+    name: 'b5',
+    env: {
+      KRISHIV_OIDC_ISSUER: jwks.issuer,
+      KRISHIV_OIDC_JWKS_URI: jwks.jwksUri,
+      KRISHIV_OIDC_AUDIENCE: AUDIENCE,
+      KRISHIV_OIDC_JWKS_COOLDOWN_SECS: String(COOLDOWN_SECS),
+    },
+  });
+  try {
+    const claims = { iss: jwks.issuer, aud: AUDIENCE, sub: `user-${randomUUID()}`, 'https://krishiv/roles': ['reader'] };
+    const valid = await mintToken(key, claims);
+    const whoami = `${coordinator.httpUrl}/api/v1/auth/whoami`;
+    await expectJson(whoami, { headers: bearer(valid) });
+    const probe = await (await fetch(whoami, { headers: bearer(unknownKidToken({ ...claims, exp: 4102444800 })) })).status;
+    if (probe !== 401) throw new Error(`an unknown-kid token answered ${probe}, expected 401`);
+
+    const validLoad = (r) =>
+      pacedLoad({ url: whoami, headers: bearer(valid), rate: validRate, seconds: r < 0 ? seconds / 4 : seconds });
+    const attack = (amount) => {
+      const now = Math.floor(Date.now() / 1000);
+      const tokens = Array.from({ length: amount }, () => unknownKidToken({ ...claims, iat: now, exp: now + 3600 }));
+      return pacedLoad({
+        url: whoami,
+        rate: attackRate,
+        amount,
+        headersFor: (i) => ({ authorization: `Bearer ${tokens[i]}` }),
+      });
+    };
+    const fetchesNow = async () => ({
+      served: jwks.requests(),
+      counted: await metricValue(coordinator.httpUrl, 'krishiv_jwks_fetches_total', { trigger: 'unknown-kid' }),
+    });
+    const started = Date.now();
+    const before = await fetchesNow();
+    const results = await interleave({
+      rounds,
+      log,
+      variants: [
+        { key: 'alone', run: validLoad },
+        {
+          key: 'flood',
+          run: async (r) => {
+            const amount = r < 0 ? Math.round(attackAmount / 4) : attackAmount;
+            const f0 = await fetchesNow();
+            const [v, a] = await Promise.all([validLoad(r), attack(amount)]);
+            const f1 = await fetchesNow();
+            return {
+              p99: v.p99,
+              rps: v.rps,
+              validNon2xx: v.non2xx,
+              attackSent: a.total,
+              attack401: a.statusCodes['401'] ?? 0,
+              attackSeconds: a.activeSeconds,
+              jwksFetches: f1.served - f0.served,
+              unknownKidFetches: f1.counted - f0.counted,
+            };
+          },
+        },
+      ],
+    });
+    const after = await fetchesNow();
+    const elapsedSecs = (Date.now() - started) / 1000;
+    const windows = Math.ceil(elapsedSecs / COOLDOWN_SECS);
+    const totalFetches = after.served - before.served;
+    const worstRound = Math.max(...results.flood.map((x) => x.jwksFetches));
+    const worstAttackSecs = Math.max(...results.flood.map((x) => x.attackSeconds));
+    const wrong = results.flood.filter((x) => x.attack401 !== x.attackSent || x.validNon2xx);
+    return {
+      figures: {
+        aloneP99: figure('valid traffic alone: p99', 'ms', results.alone.map((x) => x.p99), 'lower'),
+        floodP99: figure('valid traffic during the flood: p99', 'ms', results.flood.map((x) => x.p99), 'lower'),
+        aloneRps: figure('valid traffic alone: answered', 'req/s', results.alone.map((x) => x.rps)),
+        floodRps: figure('valid traffic during the flood: answered', 'req/s', results.flood.map((x) => x.rps)),
+        attackSeconds: figure('flood duration', 's', results.flood.map((x) => x.attackSeconds), 'lower'),
+        jwksFetches: figure('JWKS fetches per flood', 'fetches', results.flood.map((x) => x.jwksFetches), 'lower'),
+      },
+      checks: [
+        check(
+          `JWKS fetches in one flood (≤ ${Math.ceil(worstAttackSecs / COOLDOWN_SECS)} window of ${COOLDOWN_SECS} s), worst round`,
+          worstRound,
+          '<=',
+          Math.ceil(worstAttackSecs / COOLDOWN_SECS),
+        ),
+        check(`JWKS fetches over the whole run (${windows} windows of ${COOLDOWN_SECS} s)`, totalFetches, '<=', windows),
+        check('valid p99 during flood / alone', ratio(medianOf(results.flood, 'p99'), medianOf(results.alone, 'p99')), '<=', 1.5),
+      ],
+      info: {
+        'unknown-kid fetches counted by krishiv_jwks_fetches_total': after.counted - before.counted,
+        'valid throughput during flood / alone': ratio(medianOf(results.flood, 'rps'), medianOf(results.alone, 'rps')),
+      },
+      notes: [
+        `Valid traffic: one RS256 token reused, ${validRate} req/s for ${seconds} s. Flood: ${attackAmount.toLocaleString('en-US')} requests at ${attackRate} req/s, each with a new random kid and a random signature. KRISHIV_OIDC_JWKS_COOLDOWN_SECS=${COOLDOWN_SECS} (the default).`,
+        'Both are open-loop loads at a fixed arrival rate (bench/lib/load.mjs pacedLoad, node:http keep-alive pool), latency taken from each request\'s scheduled send time, in microsecond resolution. autocannon is not used here: its rate limit sends each connection\'s per-second quota back to back at the start of every second (and overshoots the set rate with few connections), so its p99 would measure that burst rather than the flood.',
+        'JWKS fetches are counted by the JWKS server itself.',
+        ...(wrong.length
+          ? [`Unexpected answers in ${wrong.length} round(s): ${wrong.map((x) => `${x.attack401}/${x.attackSent} flood requests 401, ${x.validNon2xx} valid non-2xx`).join('; ')}`]
+          : ['Every flood request was answered 401 and every valid request 200.']),
+      ],
+      raw: results,
+    };
+  } finally {
+    await coordinator.stop();
+    await jwks.close();
+  }
+}

@@ -1,0 +1,137 @@
+// Writes the results JSON and the Markdown report.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { BENCH_DIR, REPO_ROOT } from './paths.mjs';
+import { round } from './stats.mjs';
+
+function fmt(value, unit) {
+  if (value === undefined || value === null) return '–';
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isFinite(value)) return 'n/a';
+  const abs = Math.abs(value);
+  const digits = abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
+  const text = round(value, digits).toLocaleString('en-US', { maximumFractionDigits: digits });
+  return unit ? `${text} ${unit}` : text;
+}
+
+const esc = (text) => String(text).replace(/\|/g, '\\|');
+
+/** Hand-written findings per benchmark, from bench/findings.md (`## #N` sections). */
+function findings() {
+  const path = join(BENCH_DIR, 'findings.md');
+  if (!existsSync(path)) return { intro: '', sections: {} };
+  const text = readFileSync(path, 'utf8');
+  const parts = text.split(/^## #(\d+)[^\n]*\n/m);
+  const sections = {};
+  for (let i = 1; i < parts.length; i += 2) sections[parts[i]] = parts[i + 1].trim();
+  return { intro: parts[0].replace(/^# [^\n]*\n/, '').trim(), sections };
+}
+
+export function writeResults(path, results) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+export function renderReport(results, resultsPath, reportPath = join(BENCH_DIR, 'REPORT.md')) {
+  const { machine, versions } = results;
+  const found = findings();
+  const lines = [];
+  const out = (s = '') => lines.push(s);
+  out('# Krishiv Coordinator — benchmark report');
+  out();
+  out(
+    `Run ${results.startedAt} (${results.mode} mode, ${results.rounds} rounds per figure after one warm-up, subject and baseline interleaved), ` +
+      `${fmt(results.durationSeconds / 60)} minutes. Raw figures: \`${relative(dirname(reportPath), resultsPath)}\`. ` +
+      'Reproduce with `npm run bench` (full) or `npm run bench -- --quick`.',
+  );
+  out();
+  out('## Machine and versions');
+  out();
+  out(`- ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ${machine.os}; ${machine.kernel}`);
+  out(
+    `- Load average (1/5/15 min): ${results.loadAverage.start.join(' / ')} at the start, ${results.loadAverage.end.join(' / ')} at the end` +
+      (results.loadAverage.samples?.length
+        ? `; 1-min load sampled before each benchmark: ${results.loadAverage.samples.map((s) => `#${s.id} ${s.load}`).join(', ')}`
+        : ''),
+  );
+  out(
+    `- Node ${versions.node}; coordinator ${versions.coordinator} at commit ${versions.commit}${versions.workingTreeDirty ? ' (src/ had uncommitted changes)' : ''}; ` +
+      Object.entries(versions)
+        .filter(([k]) => !['node', 'coordinator', 'commit', 'workingTreeDirty'].includes(k))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+  );
+  out('- Every server (coordinator, baselines, OIDC provider) runs as its own process on 127.0.0.1; load generators run in the benchmark process on the same machine.');
+  out();
+  out('## Results against the goals');
+  out();
+  out('Ratios are subject ÷ baseline of the per-round medians.');
+  out();
+  out('| # | benchmark | check | measured | goal | |');
+  out('|---|---|---|---|---|---|');
+  for (const b of results.benchmarks) {
+    if (b.error) {
+      out(`| ${b.id} | ${esc(b.title)} | did not complete | – | ${esc(b.goal)} | ERROR |`);
+      continue;
+    }
+    for (const c of b.checks) {
+      out(`| ${b.id} | ${esc(b.title)} | ${esc(c.label)} | ${fmt(c.measured)} | ${c.op === '>=' ? '≥' : '≤'} ${fmt(c.target)} | ${c.pass ? 'met' : '**missed**'} |`);
+    }
+  }
+  out();
+  if (found.intro) {
+    out(found.intro);
+    out();
+  }
+  for (const b of results.benchmarks) {
+    out(`## #${b.id} ${b.title}`);
+    out();
+    out(`Goal: ${b.goal}. Took ${fmt(b.seconds)} s.`);
+    out();
+    if (b.error) {
+      out('```');
+      out(b.error);
+      out('```');
+      out();
+      continue;
+    }
+    out('| figure | median | min – max | spread | rounds |');
+    out('|---|---|---|---|---|');
+    for (const f of Object.values(b.figures)) {
+      out(`| ${esc(f.label)} | ${fmt(f.median, f.unit)} | ${fmt(f.min)} – ${fmt(f.max)} | ${fmt(f.spreadPct)} % | ${f.n} |`);
+    }
+    out();
+    for (const c of b.checks) {
+      out(`- ${c.pass ? 'Met' : '**Missed**'}: ${c.label} = **${fmt(c.measured)}** (goal ${c.op === '>=' ? '≥' : '≤'} ${fmt(c.target)})`);
+    }
+    for (const [k, v] of Object.entries(b.info ?? {})) out(`- ${k}: ${fmt(v)}`);
+    out();
+    for (const note of b.notes ?? []) out(`${note}`), out();
+    const section = found.sections[String(b.id)];
+    if (section) {
+      out(section);
+      out();
+    }
+  }
+  out('---');
+  out();
+  out('Spread = (max − min) ÷ median of the per-round values. Generated by `bench/run.mjs`; the findings under each section come from `bench/findings.md`.');
+  out();
+  return lines.join('\n');
+}
+
+export function writeReport(path, results, resultsPath) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderReport(results, resultsPath, path));
+  return relative(REPO_ROOT, path);
+}
+
+// Re-renders a report from a results file (after editing bench/findings.md):
+//   node bench/lib/report.mjs bench/results/<date>.json [bench/REPORT.md]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { resolve } = await import('node:path');
+  const resultsPath = resolve(process.argv[2]);
+  const reportPath = resolve(process.argv[3] ?? join(BENCH_DIR, 'REPORT.md'));
+  const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
+  console.log(`wrote ${writeReport(reportPath, results, resultsPath)}`);
+}
