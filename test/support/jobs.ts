@@ -82,7 +82,19 @@ export class RestApi {
       req.on('error', (err) => {
         if (!answered) reject(err);
       });
-      req.end(payload);
+      // Written in slices, yielding between them, so an early answer (413 from the content
+      // length alone) is read before the server closes the connection under the upload.
+      const body = Buffer.from(payload);
+      const SLICE = 64 * 1024;
+      const send = async () => {
+        for (let offset = 0; offset < body.length && !answered; offset += SLICE) {
+          const more = req.write(body.subarray(offset, offset + SLICE));
+          if (!more) await new Promise((r) => req.once('drain', r));
+          await new Promise((r) => setImmediate(r));
+        }
+        if (!answered) req.end();
+      };
+      void send().catch(() => undefined);
     });
   }
 
