@@ -2,6 +2,7 @@
 // Fastify route running the same statement on @duckdb/node-api directly — once with a fresh
 // engine connection per request (the coordinator's isolation rule) and once on one shared
 // connection.
+import { rmSync } from 'node:fs';
 import { startBareFastify } from './lib/baselines.mjs';
 import { SERVICE_TOKEN, startCoordinator } from './lib/coordinator.mjs';
 import { check, figure, interleave, medianOf } from './lib/harness.mjs';
@@ -21,12 +22,13 @@ export async function run({ quick, rounds, log }) {
   const connections = 32;
   const coordinator = await startCoordinator({ name: 'b3', env: { KRISHIV_COORDINATOR_BEARER_TOKEN: SERVICE_TOKEN } });
   const stamp = Date.now().toString(36);
+  const files = [tmpPath(`b3-${stamp}-a.duckdb`), tmpPath(`b3-${stamp}-b.duckdb`)];
   const perRequest = await startBareFastify('duckdb', {
-    BENCH_DUCKDB_PATH: tmpPath(`b3-${stamp}-a.duckdb`),
+    BENCH_DUCKDB_PATH: files[0],
     BENCH_DUCKDB_CONNECTION: 'per-request',
   });
   const shared = await startBareFastify('duckdb', {
-    BENCH_DUCKDB_PATH: tmpPath(`b3-${stamp}-b.duckdb`),
+    BENCH_DUCKDB_PATH: files[1],
     BENCH_DUCKDB_CONNECTION: 'shared',
   });
   const client = grpcClient(coordinator.grpcAddress, 'QueryService');
@@ -89,5 +91,6 @@ export async function run({ quick, rounds, log }) {
   } finally {
     client.close();
     await Promise.all([coordinator.stop(), perRequest.stop(), shared.stop()]);
+    for (const file of files) for (const path of [file, `${file}.wal`]) rmSync(path, { force: true });
   }
 }

@@ -12,6 +12,7 @@ import { bearer, expectJson, request, sleep } from './lib/http.mjs';
 import { grpcClient, grpcMetadata, grpcPackage, rawUnary, unary } from './lib/load.mjs';
 import { REPO_ROOT, tmpPath } from './lib/paths.mjs';
 import { ratio } from './lib/stats.mjs';
+import { resetPeak } from './lib/sysinfo.mjs';
 
 const require = createRequire(join(REPO_ROOT, 'package.json'));
 const { DuckDBInstance } = require('@duckdb/node-api');
@@ -47,18 +48,22 @@ export async function run({ quick, rounds, log }) {
   const sqlFor = (r) => (r < 0 ? `SELECT * FROM big LIMIT ${rows / 10}` : 'SELECT * FROM big');
   const expected = (r) => (r < 0 ? rows / 10 : rows);
 
+  // Quick mode shares one coordinator (its peak RSS is reset before each transfer) to stay short.
+  const shared = quick ? await startCoordinator({ name: 'b4', env, dataDir }) : undefined;
+
   /** Starts a coordinator on the data dir, runs `fetch`, and reports rows/s and peak RSS. */
   const measured = (fetch) => async (r) => {
-    const c = await startCoordinator({ name: 'b4', env, dataDir });
+    const c = shared ?? (await startCoordinator({ name: 'b4', env, dataDir }));
     try {
-      await sleep(quick ? 100 : 300);
+      if (shared) resetPeak(c.pid);
+      else await sleep(300);
       const t0 = performance.now();
       const detail = await fetch(c, r);
       const seconds = (performance.now() - t0) / 1000;
       const mem = c.memory();
       return { rowsPerSec: expected(r) / seconds, seconds, peakRss: mem.peak, ...detail };
     } finally {
-      await c.stop();
+      if (!shared) await c.stop();
     }
   };
 
@@ -139,6 +144,7 @@ export async function run({ quick, rounds, log }) {
     const results = await interleave({
       rounds,
       log,
+      warmup: 1,
       variants: [
         { key: 'restJson', run: restJson },
         { key: 'baseline', run: baseline },
@@ -180,12 +186,15 @@ export async function run({ quick, rounds, log }) {
       },
       notes: [
         `${rows.toLocaleString('en-US')} rows; KRISHIV_QUERY_MAX_ROWS=${rows}. Times run from sending the request to the last byte received; the client does not parse the body (the gRPC client is given a pass-through deserializer).`,
-        'Each coordinator measurement starts a fresh coordinator on the same data dir, so VmHWM (from /proc/<pid>/status) is that transfer\'s peak, startup included.',
+        quick
+          ? 'Quick mode: one coordinator for every transfer, its VmHWM (from /proc/<pid>/status) reset before each.'
+          : 'Each coordinator measurement starts a fresh coordinator on the same data dir, so VmHWM (from /proc/<pid>/status) is that transfer\'s peak, startup included.',
         'Job paging = submit, poll until succeeded, then GET …/result in pages of 10,000 (the maximum) one after another.',
       ],
       raw: results,
     };
   } finally {
+    await shared?.stop();
     instance.closeSync();
     rmSync(basePath, { force: true });
     rmSync(`${basePath}.wal`, { force: true });

@@ -3,11 +3,17 @@
 import { assertCoordinatorsAlive } from './coordinator.mjs';
 import { round, summarize, ratio } from './stats.mjs';
 
+let defaultWarmup = 1;
+/** Warm-up passes of every benchmark that does not choose its own (run.mjs: 0 in quick mode). */
+export function setDefaultWarmup(passes) {
+  defaultWarmup = passes;
+}
+
 /**
- * Runs `variants` ([{ key, run(roundIndex) → object }]) for `rounds` rounds after `warmup` passes.
- * Returns { [key]: [roundResult, …] }.
+ * Runs `variants` ([{ key, run(roundIndex) → object }]) for `rounds` rounds after `warmup` passes
+ * (round index -1, -2, …). Returns { [key]: [roundResult, …] }.
  */
-export async function interleave({ rounds, warmup = 1, variants, log = () => {} }) {
+export async function interleave({ rounds, warmup = defaultWarmup, variants, log = () => {} }) {
   const results = Object.fromEntries(variants.map((v) => [v.key, []]));
   for (let w = 0; w < warmup; w++) {
     for (const variant of variants) {
