@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger as PinoInstance } from 'pino';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
@@ -9,7 +10,7 @@ import { KrishivConfigModule } from './config/config.module';
 import { EngineModule } from './engine/engine.module';
 import { GrpcModule } from './grpc/grpc.module';
 import { HealthModule } from './health/health.module';
-import { loggerOptions } from './common/logger-options';
+import { createRootLogger, loggerOptions } from './common/logger-options';
 import { MetricsModule } from './metrics/metrics.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetadataModule } from './metadata/metadata.module';
@@ -20,12 +21,15 @@ import { UiModule } from './ui/ui.module';
 
 @Module({})
 export class AppModule {
-  public static forRoot(config: AppConfig): DynamicModule {
+  public static forRoot(
+    config: AppConfig,
+    rootLogger: PinoInstance = createRootLogger(config),
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         KrishivConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(rootLogger)),
         MetricsModule,
         GrpcModule,
         HealthModule,

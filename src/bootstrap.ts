@@ -14,6 +14,8 @@ import { GrpcHealthService } from './grpc/grpc-health.service';
 import { LifecycleService } from './health/lifecycle.service';
 import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi';
+import { createRootLogger } from './common/logger-options';
+import { registerRequestLog } from './common/request-log';
 
 export const HTTP_BODY_LIMIT = 2 * 1024 * 1024;
 const MAX_HEADER_BYTES = 64 * 1024;
@@ -32,10 +34,15 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
       ? { https: { cert: config.tls.cert, key: config.tls.key, maxHeaderSize: MAX_HEADER_BYTES } }
       : {}),
   } as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const rootLogger = createRootLogger(config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, rootLogger),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   const logger = new NestLogger('Coordinator');
   // A stray rejection is a bug to log with a reference, not a reason to drop every caller.
@@ -43,24 +50,15 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     logger.error(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   });
 
-  const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe(
-      {
-        transport: 'http',
-        operation: `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-        status: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
-  });
+  registerRequestLog(fastify, rootLogger, app.get(MetricsService));
 
   // A response finished during shutdown closes its connection; otherwise an idle keep-alive
   // socket would hold the server open until the grace period runs out.
   const lifecycle = app.get(LifecycleService);
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (lifecycle.draining) reply.header('Connection', 'close');
+    done(null, payload);
   });
 
   // NDJSON record batches: one JSON record per line, parsed into the same array a JSON body gives.
