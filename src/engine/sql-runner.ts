@@ -82,8 +82,12 @@ export class SqlRunner {
       }
 
       const readOnly = principal.role === 'reader';
-      await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
-      inTransaction = true;
+      // One statement is already atomic in autocommit; an explicit transaction is needed to make
+      // several statements one unit, and for readers, whose transaction is read-only.
+      if (readOnly || extracted.count > 1) {
+        await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+        inTransaction = true;
+      }
       let reparsed: DuckDBExtractedStatements | undefined;
       let output: T | undefined;
       for (let i = 0; i < extracted.count; i++) {
@@ -92,7 +96,11 @@ export class SqlRunner {
           // A failed prepare consumes the extracted statement, so bind it from a fresh parse.
           reparsed ??= await connection.extractStatements(sql);
           statement = await reparsed.prepare(i).catch(() => undefined);
-          if (!statement) throw await this.bindFailure(connection, sql, readOnly, i);
+          if (!statement) {
+            const failure = await this.bindFailure(connection, sql, readOnly, i, inTransaction);
+            inTransaction = false;
+            throw failure;
+          }
           this.allow(principal, classifyStatement(statement.statementType, sql));
         }
         if (i < extracted.count - 1) {
@@ -102,7 +110,7 @@ export class SqlRunner {
         const streaming = statement.statementType === StatementType.SELECT;
         output = await consume(streaming ? await statement.stream() : await statement.run());
       }
-      await connection.run('COMMIT');
+      if (inTransaction) await connection.run('COMMIT');
       inTransaction = false;
       return output as T;
     } catch (err) {
@@ -121,14 +129,17 @@ export class SqlRunner {
     sql: string,
     readOnly: boolean,
     index: number,
+    inTransaction: boolean,
   ): Promise<unknown> {
-    await connection.run('ROLLBACK');
+    if (inTransaction) await connection.run('ROLLBACK');
     await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
     try {
       await connection.run(sql);
       return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
     } catch (err) {
       return err;
+    } finally {
+      await connection.run('ROLLBACK').catch(() => undefined);
     }
   }
 
