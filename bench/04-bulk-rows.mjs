@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { SERVICE_TOKEN, startCoordinator } from './lib/coordinator.mjs';
 import { check, figure, interleave, medianOf } from './lib/harness.mjs';
 import { bearer, expectJson, request, sleep } from './lib/http.mjs';
-import { grpcClient, grpcMetadata, grpcPackage, rawUnary, unary } from './lib/load.mjs';
+import { grpcClient, grpcMetadata, grpcPackage, rawServerStream, rawUnary, unary } from './lib/load.mjs';
 import { REPO_ROOT, tmpPath } from './lib/paths.mjs';
 import { ratio } from './lib/stats.mjs';
 import { resetPeak } from './lib/sysinfo.mjs';
@@ -45,6 +45,7 @@ export async function run({ quick, rounds, log }) {
   setupConnection.closeSync();
 
   const requestType = grpcPackage().QueryService.service.ExecuteQuery;
+  const streamType = grpcPackage().QueryService.service.ExecuteQueryStream;
   const sqlFor = (r) => (r < 0 ? `SELECT * FROM big LIMIT ${rows / 10}` : 'SELECT * FROM big');
   const expected = (r) => (r < 0 ? rows / 10 : rows);
 
@@ -106,6 +107,19 @@ export async function run({ quick, rounds, log }) {
       client.close();
     }
   });
+  const viaGrpcStream = measured(async (c, r) => {
+    const client = grpcClient(c.grpcAddress, 'QueryService');
+    try {
+      const request = { sql: sqlFor(r), maxRows: rows };
+      const res = await rawServerStream(client, '/krishiv.coordinator.v1.QueryService/ExecuteQueryStream', request, { serialize: requestType.requestSerialize }, grpcMetadata(SERVICE_TOKEN));
+      // Only the last message (the totals) is decoded, to check the row count.
+      const totals = streamType.responseDeserialize(res.last);
+      if (!totals.done || Number(totals.rowCount) !== expected(r)) throw new Error(`gRPC stream: rowCount ${totals.rowCount}`);
+      return { bytes: res.bytes, messages: res.messages };
+    } finally {
+      client.close();
+    }
+  });
   const paging = measured(async (c, r) => {
     const t0 = performance.now();
     const job = await expectJson(`${c.httpUrl}/api/v1/jobs`, { method: 'POST', headers, body: { sql: sqlFor(r) } }, [202]);
@@ -150,6 +164,7 @@ export async function run({ quick, rounds, log }) {
         { key: 'baseline', run: baseline },
         { key: 'restCsv', run: restCsv },
         { key: 'grpc', run: viaGrpc },
+        { key: 'grpcStream', run: viaGrpcStream },
         { key: 'paging', run: paging },
       ],
     });
@@ -159,6 +174,7 @@ export async function run({ quick, rounds, log }) {
       ['restJson', 'REST JSON'],
       ['restCsv', 'REST CSV'],
       ['grpc', 'gRPC ExecuteQuery'],
+      ['grpcStream', 'gRPC ExecuteQueryStream'],
       ['paging', 'job + result paging (10,000 rows/page)'],
     ];
     const figures = {};
@@ -182,6 +198,7 @@ export async function run({ quick, rounds, log }) {
         'REST JSON bytes': results.restJson[0]?.bytes,
         'REST CSV bytes': results.restCsv[0]?.bytes,
         'gRPC message bytes': results.grpc[0]?.bytes,
+        'gRPC stream bytes (messages)': `${results.grpcStream[0]?.bytes} (${results.grpcStream[0]?.messages})`,
         'baseline JSON bytes': results.baseline[0]?.bytes,
       },
       notes: [

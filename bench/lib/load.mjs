@@ -129,6 +129,30 @@ export function rawUnary(client, path, request, requestType, metadata, deadlineM
   });
 }
 
+/** A server-streaming call whose messages are counted, not decoded; resolves with the bytes. */
+export function rawServerStream(client, path, request, requestType, metadata, deadlineMs = 600_000) {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let messages = 0;
+    const call = client.makeServerStreamRequest(
+      path,
+      (value) => requestType.serialize(value),
+      (buffer) => buffer,
+      request,
+      metadata ?? new grpc.Metadata(),
+      { deadline: Date.now() + deadlineMs },
+    );
+    let last;
+    call.on('data', (buffer) => {
+      bytes += buffer.length;
+      messages++;
+      last = buffer;
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve({ bytes, messages, last }));
+  });
+}
+
 /**
  * Keeps `inFlight` calls of `call()` running for `durationMs`; returns completed calls per second
  * and latency percentiles (ms). Failures are counted, not retried.

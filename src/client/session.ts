@@ -6,6 +6,7 @@ import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../grpc/proto';
 import type { AppendRecordsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/AppendRecordsResponse';
 import type { CanIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
 import type { ExecuteQueryResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
+import type { QueryResultChunk__Output } from '../grpc/generated/krishiv/coordinator/v1/QueryResultChunk';
 import type { Executor__Output } from '../grpc/generated/krishiv/coordinator/v1/Executor';
 import type { GetJobResultResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/GetJobResultResponse';
 import type { Job__Output } from '../grpc/generated/krishiv/coordinator/v1/Job';
@@ -474,6 +475,44 @@ export class Session {
       truncated: r.truncated,
       elapsedMs: r.elapsedMs,
     };
+  }
+
+  /**
+   * The same query with its rows streamed: `onRows` gets each batch as it arrives (the next batch
+   * waits while a returned promise is pending), so a large result is never held whole. Resolves
+   * with the columns and totals once the last batch was handled.
+   */
+  public async queryStream(
+    sql: string,
+    onRows: (rows: SqlValue[][]) => void | Promise<void>,
+    options: QueryOptions = {},
+  ): Promise<Omit<QueryResult, 'rows'>> {
+    const metadata = new grpc.Metadata();
+    if (this.token) metadata.set('authorization', `Bearer ${this.token}`);
+    const deadline = Date.now() + (options.timeoutMs ?? 0) + this.deadlineMs;
+    const stream = this.client('QueryService').executeQueryStream({ sql, ...options }, metadata, {
+      deadline,
+    }) as AsyncIterable<QueryResultChunk__Output>;
+    let columns: QueryResult['columns'] = [];
+    try {
+      for await (const chunk of stream) {
+        if (chunk.columns.length > 0) columns = chunk.columns;
+        if (chunk.rows.length > 0)
+          await onRows(chunk.rows.map((row) => row.values.map(decodeValue)));
+        if (chunk.done) {
+          return {
+            columns,
+            rowCount: Number(chunk.rowCount),
+            truncated: chunk.truncated,
+            elapsedMs: chunk.elapsedMs,
+          };
+        }
+      }
+    } catch (err) {
+      const e = err as grpc.ServiceError;
+      throw errorFromStatus(e.code, e.details || e.message);
+    }
+    throw errorFromStatus(grpc.status.UNKNOWN, 'the result stream ended before its totals');
   }
 
   /**

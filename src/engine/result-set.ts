@@ -44,6 +44,39 @@ export async function collectRows(result: DuckDBResult, maxRows: number): Promis
   return { columns: columnsOf(result), rows, rowCount: rows.length, truncated, elapsedMs: 0 };
 }
 
+/** Where streamed rows go, one engine chunk at a time; a slow reader is awaited. */
+export interface RowSink {
+  columns(columns: ResultColumn[]): Promise<void>;
+  /** Resolves when the reader can take more; rejects when `abort` fires first. */
+  rows(rows: DuckDBValue[][], abort: AbortSignal): Promise<void>;
+}
+
+/** Like `collectRows`, but hands each chunk to `sink` instead of keeping it. */
+export async function streamRows(
+  result: DuckDBResult,
+  maxRows: number,
+  sink: RowSink,
+  abort: AbortSignal,
+): Promise<Omit<QueryResult, 'columns' | 'rows'>> {
+  await sink.columns(columnsOf(result));
+  let rowCount = 0;
+  let truncated = false;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    let rows = chunk.getRows();
+    const room = maxRows - rowCount;
+    if (rows.length > room) {
+      rows = rows.slice(0, room);
+      truncated = true;
+    }
+    rowCount += rows.length;
+    if (rows.length > 0) await sink.rows(rows, abort);
+    if (truncated) break;
+  }
+  return { rowCount, truncated, elapsedMs: 0 };
+}
+
 /** The SQL of a request: present, not blank, not larger than the engine should parse. */
 export function requireSql(sql: unknown): string {
   if (typeof sql !== 'string' || sql.trim() === '') {

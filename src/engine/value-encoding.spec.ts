@@ -29,7 +29,7 @@ async function encode(expression: string): Promise<Encoded> {
   const type = reader.columnTypes()[0];
   const value = reader.getRows()[0][0];
   const rest = restValueConverter(value, type, restValueConverter);
-  return { type: type.toString(), rest, wire: toWireValue(value, type.typeId, rest) };
+  return { type: type.toString(), rest, wire: toWireValue(value, type) };
 }
 
 /** A REST value must survive the trip through JSON unchanged. */

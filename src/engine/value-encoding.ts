@@ -1,6 +1,7 @@
 import {
   DuckDBBlobValue,
   DuckDBDateValue,
+  DuckDBType,
   DuckDBTypeId,
   DuckDBValue,
   DuckDBValueConverter,
@@ -64,14 +65,19 @@ export const restValueConverter: DuckDBValueConverter<JsonValue> = (value, type,
   return JsonDuckDBValueConverter(value, type, converter) as JsonValue;
 };
 
-/** One gRPC `Value`, chosen by the column's type like the REST encoding. */
-export function toWireValue(value: DuckDBValue, typeId: DuckDBTypeId, json: JsonValue): Value {
+/**
+ * One gRPC `Value`, chosen by the column's type like the REST encoding. The REST form is computed
+ * only for the types sent as text (decimals, hugeints, dates and times, nested types).
+ */
+export function toWireValue(value: DuckDBValue, type: DuckDBType): Value {
   if (value === null) return { nullValue: true };
+  const typeId = type.typeId;
   if (typeId === DuckDBTypeId.BOOLEAN) return { boolValue: value as boolean };
   if (SMALL_INTEGERS.has(typeId) || typeId === DuckDBTypeId.BIGINT)
     return { intValue: String(value) };
   if (typeId === DuckDBTypeId.FLOAT || typeId === DuckDBTypeId.DOUBLE)
     return { doubleValue: value as number };
   if (value instanceof DuckDBBlobValue) return { bytesValue: Buffer.from(value.bytes) };
+  const json = restValueConverter(value, type, restValueConverter);
   return { stringValue: typeof json === 'string' ? json : JSON.stringify(json) };
 }

@@ -22,7 +22,7 @@ export class GrpcMetricsInterceptor implements NestInterceptor {
 
   public intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
-    return next.handle().pipe(tap(() => observeGrpc(this.metrics, context, 'OK')));
+    return next.handle().pipe(tap({ complete: () => observeGrpc(this.metrics, context, 'OK') }));
   }
 }
 

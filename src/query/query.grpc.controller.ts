@@ -7,7 +7,16 @@ import { Permission } from '../roles/permission.decorator';
 import type { ExecuteQueryRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryRequest';
 import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
 import { QueryService } from './query.service';
-import { toWireResult } from './result-encoding';
+import { byWireSize, toWireColumns, toWireResult, toWireRowList } from './result-encoding';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { EMPTY, Observable } from 'rxjs';
+import type { ResultColumn } from '../engine/result-set';
+import { GrpcCall } from '../grpc/grpc-call.decorator';
+import type { QueryResultChunk } from '../grpc/generated/krishiv/coordinator/v1/QueryResultChunk';
+import { writeMessage } from '../grpc/stream-writer';
+
+/** Well under gRPC's default 4 MiB receive limit, so default clients can read every message. */
+const STREAM_MESSAGE_BYTES = 1024 * 1024;
 
 @Controller()
 @UseInterceptors(GrpcMetricsInterceptor)
@@ -21,5 +30,34 @@ export class QueryGrpcController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ExecuteQueryResponse> {
     return toWireResult(await this.queries.execute(principal, request));
+  }
+
+  /** Rows are written as the engine produces them; the reply observable only ends the stream. */
+  @GrpcMethod('QueryService', 'ExecuteQueryStream')
+  @Permission('query:read')
+  public async executeQueryStream(
+    @Payload() request: ExecuteQueryRequest__Output,
+    @CurrentPrincipal() principal: Principal,
+    @GrpcCall() call: ServerWritableStream<unknown, QueryResultChunk>,
+  ): Promise<Observable<never>> {
+    let columns: ResultColumn[] = [];
+    const totals = await this.queries.stream(principal, request, {
+      columns: (names) => {
+        columns = names;
+        return writeMessage(call, { columns: toWireColumns(names) });
+      },
+      rows: async (rows, abort) => {
+        for (const group of byWireSize(toWireRowList(rows, columns), STREAM_MESSAGE_BYTES)) {
+          await writeMessage(call, { rows: group }, abort);
+        }
+      },
+    });
+    await writeMessage(call, {
+      done: true,
+      rowCount: String(totals.rowCount),
+      truncated: totals.truncated,
+      elapsedMs: totals.elapsedMs,
+    });
+    return EMPTY;
   }
 }

@@ -5,7 +5,14 @@ import type { Principal } from '../auth/principal';
 import { AppConfigService } from '../config/app-config.service';
 import { CoordinatorError, DeadlineExceededError } from '../common/errors/coordinator.error';
 import { EngineService } from '../engine/engine.service';
-import { boundedInt, collectRows, QueryResult, requireSql } from '../engine/result-set';
+import {
+  boundedInt,
+  collectRows,
+  QueryResult,
+  requireSql,
+  RowSink,
+  streamRows,
+} from '../engine/result-set';
 import { interruptUntilDone } from '../engine/interrupt';
 import { SqlRunner } from '../engine/sql-runner';
 import { MetricsService } from '../metrics/metrics.service';
@@ -26,12 +33,42 @@ export class QueryService {
     private readonly metrics: MetricsService,
   ) {}
 
-  public async execute(principal: Principal, request: QueryRequest): Promise<QueryResult> {
+  public execute(principal: Principal, request: QueryRequest): Promise<QueryResult> {
+    return this.measure(request, (connection, sql, maxRows) =>
+      this.runner.run(connection, principal, sql, (result) => collectRows(result, maxRows)),
+    );
+  }
+
+  /** The same query, its rows handed to `sink` chunk by chunk instead of collected. */
+  public stream(
+    principal: Principal,
+    request: QueryRequest,
+    sink: RowSink,
+  ): Promise<Omit<QueryResult, 'columns' | 'rows'>> {
+    return this.measure(request, (connection, sql, maxRows, timedOut) =>
+      this.runner.run(connection, principal, sql, (result) =>
+        streamRows(result, maxRows, sink, timedOut),
+      ),
+    );
+  }
+
+  /** Validates the request, then runs `work` on a fresh connection under the timeout. */
+  private async measure<T extends { elapsedMs: number }>(
+    request: QueryRequest,
+    work: (
+      connection: DuckDBConnection,
+      sql: string,
+      maxRows: number,
+      timedOut: AbortSignal,
+    ) => Promise<T>,
+  ): Promise<T> {
     const { sql, maxRows, timeoutMs } = this.validate(request);
     const started = performance.now();
     try {
       const result = await this.engine.withConnection((connection) =>
-        this.run(connection, principal, sql, maxRows, timeoutMs),
+        this.withTimeout(connection, timeoutMs, (timedOut) =>
+          work(connection, sql, maxRows, timedOut),
+        ),
       );
       result.elapsedMs = Math.round((performance.now() - started) * 1000) / 1000;
       this.metrics.queries.inc({ result: 'ok' });
@@ -51,25 +88,25 @@ export class QueryService {
     };
   }
 
-  private async run(
+  /**
+   * Interrupts the engine when `timeoutMs` passes; `timedOut` also aborts whatever the work waits
+   * for outside the engine (a streaming reader that stopped reading).
+   */
+  private async withTimeout<T>(
     connection: DuckDBConnection,
-    principal: Principal,
-    sql: string,
-    maxRows: number,
     timeoutMs: number,
-  ): Promise<QueryResult> {
-    let timedOut = false;
-    const work = this.runner.run(connection, principal, sql, (result) =>
-      collectRows(result, maxRows),
-    );
+    start: (timedOut: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const deadline = new AbortController();
+    const work = start(deadline.signal);
     const timer = setTimeout(() => {
-      timedOut = true;
+      deadline.abort();
       interruptUntilDone(() => connection, work);
     }, timeoutMs);
     try {
       return await work;
     } catch (err) {
-      if (timedOut) {
+      if (deadline.signal.aborted) {
         throw new DeadlineExceededError(
           `query exceeded its timeout of ${timeoutMs} ms and was interrupted`,
         );

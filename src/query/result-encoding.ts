@@ -1,6 +1,8 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import { JsonValue, restValueConverter, toWireValue } from '../engine/value-encoding';
 import type { ExecuteQueryResponse } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
-import { QueryResult } from '../engine/result-set';
+import type { Row } from '../grpc/generated/krishiv/coordinator/v1/Row';
+import { QueryResult, ResultColumn } from '../engine/result-set';
 
 export interface RestQueryResult {
   columns: { name: string; type: string }[];
@@ -8,6 +10,11 @@ export interface RestQueryResult {
   rowCount: number;
   truncated: boolean;
   elapsedMs: number;
+}
+
+/** Column names and engine type names, the same on both transports. */
+export function toWireColumns(columns: ResultColumn[]): { name: string; type: string }[] {
+  return columns.map(({ name, type }) => ({ name, type }));
 }
 
 function jsonRows(result: QueryResult): JsonValue[][] {
@@ -19,11 +26,9 @@ function jsonRows(result: QueryResult): JsonValue[][] {
   );
 }
 
-const columnsOf = (result: QueryResult) => result.columns.map(({ name, type }) => ({ name, type }));
-
 export function toRestResult(result: QueryResult): RestQueryResult {
   return {
-    columns: columnsOf(result),
+    columns: toWireColumns(result.columns),
     rows: jsonRows(result),
     rowCount: result.rowCount,
     truncated: result.truncated,
@@ -31,16 +36,44 @@ export function toRestResult(result: QueryResult): RestQueryResult {
   };
 }
 
-/** Columns and rows as gRPC messages, values chosen by column type like the REST encoding. */
+/** Rows as gRPC messages, values chosen by column type like the REST encoding. */
+export function toWireRowList(rows: DuckDBValue[][], columns: ResultColumn[]): Row[] {
+  return rows.map((row) => ({
+    values: row.map((value, i) => toWireValue(value, columns[i].duckdbType)),
+  }));
+}
+
+/** About how many bytes a row takes on the wire: its text and bytes plus a little per value. */
+export function wireRowBytes(row: Row): number {
+  let bytes = 4;
+  for (const value of row.values ?? []) {
+    bytes += 10 + (value.stringValue?.length ?? 0) + (value.bytesValue?.length ?? 0);
+  }
+  return bytes;
+}
+
+/** Splits rows into groups of about `maxBytes` on the wire (a larger row travels alone). */
+export function* byWireSize(rows: Row[], maxBytes: number): Generator<Row[]> {
+  let group: Row[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = wireRowBytes(row);
+    if (group.length > 0 && bytes + size > maxBytes) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(row);
+    bytes += size;
+  }
+  if (group.length > 0) yield group;
+}
+
+/** Columns and rows as gRPC messages. */
 export function toWireRows(result: QueryResult): Pick<ExecuteQueryResponse, 'columns' | 'rows'> {
-  const json = jsonRows(result);
   return {
-    columns: columnsOf(result),
-    rows: result.rows.map((row, r) => ({
-      values: row.map((value, i) =>
-        toWireValue(value, result.columns[i].duckdbType.typeId, json[r][i]),
-      ),
-    })),
+    columns: toWireColumns(result.columns),
+    rows: toWireRowList(result.rows, result.columns),
   };
 }
 

@@ -20,7 +20,7 @@ function client(address: string, service: string): any {
   return c;
 }
 
-/** One unary call; resolves with the status code instead of throwing. */
+/** One call (unary or server-streaming); resolves with the status code instead of throwing. */
 export function callGrpc(
   address: string,
   service: string,
@@ -34,6 +34,22 @@ export function callGrpc(
   else if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
   const c = client(address, service);
   const name = method.charAt(0).toLowerCase() + method.slice(1);
+  if (services[service].service[method]?.responseStream) {
+    // A server stream: `response` is the list of messages received before the status.
+    return new Promise((resolve) => {
+      const messages: any[] = [];
+      const stream = c[name](request, metadata, { deadline: Date.now() + 20_000 });
+      stream.on('data', (message: any) => messages.push(message));
+      stream.on('error', () => undefined); // the status below carries the outcome
+      stream.on('status', (s: grpc.StatusObject) =>
+        resolve({
+          code: s.code,
+          message: s.code === grpc.status.OK ? '' : s.details,
+          response: messages,
+        }),
+      );
+    });
+  }
   return new Promise((resolve) => {
     c[name](
       request,

@@ -87,6 +87,29 @@ export const OPERATIONS: Operation[] = [
     },
   },
   {
+    action: 'query:read',
+    rest: { method: 'POST', path: '/api/v1/query', body: () => ({ sql: 'SELECT 2 AS two' }) },
+    grpc: {
+      service: 'QueryService',
+      method: 'ExecuteQueryStream',
+      request: () => ({ sql: 'SELECT 2 AS two' }),
+    },
+  },
+  {
+    action: 'query:write',
+    declaredAction: 'query:read',
+    rest: {
+      method: 'POST',
+      path: '/api/v1/query',
+      body: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
+    },
+    grpc: {
+      service: 'QueryService',
+      method: 'ExecuteQueryStream',
+      request: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
+    },
+  },
+  {
     action: 'jobs:submit',
     rest: { method: 'POST', path: '/api/v1/jobs', body: () => ({ sql: 'SELECT 1 AS one' }) },
     grpc: {

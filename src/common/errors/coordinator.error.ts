@@ -77,3 +77,10 @@ export class UnavailableError extends CoordinatorError {
     super(503, GrpcStatus.UNAVAILABLE, message);
   }
 }
+
+/** The gRPC client went away (or stopped reading) before the answer was complete. */
+export class CancelledError extends CoordinatorError {
+  constructor(message: string) {
+    super(499, GrpcStatus.CANCELLED, message);
+  }
+}
