@@ -62,6 +62,27 @@ describe('query API on the development token', () => {
   });
 
   describe('ExecuteQueryStream', () => {
+    /** A raw call, for tests that pause or cancel mid-stream. */
+    const openStream = (request: object) => {
+      const client = new services.QueryService(
+        coordinator.grpcAddress,
+        credentials.createInsecure(),
+      );
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      return { client, call: client.executeQueryStream(request, metadata) };
+    };
+    const expectStillAnswering = async () => {
+      const after = await callGrpc(
+        coordinator.grpcAddress,
+        'QueryService',
+        'ExecuteQuery',
+        { sql: 'SELECT 1' },
+        token,
+      );
+      expect(after.code).toBe(status.OK);
+    };
+
     const MIXED =
       "SELECT i, i * 1.5 AS d, 'row ' || i AS s, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS t, " +
       '12345678901234.5678::DECIMAL(18,4) AS n FROM range(10000) r(i) ORDER BY i';
@@ -162,18 +183,12 @@ describe('query API on the development token', () => {
     });
 
     it('ends with DEADLINE_EXCEEDED when a client stops reading past the timeout', async () => {
-      const client = new services.QueryService(
-        coordinator.grpcAddress,
-        credentials.createInsecure(),
-      );
-      const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
-      const call = client.executeQueryStream(
+      const { client, call } = openStream({
         // 10,000 rows (the row cap) of 10 kB, 100 MB: far more than the client buffers (16 messages)
         // and the transport window hold.
-        { sql: "SELECT i, repeat('x', 10000) FROM range(10000) r(i)", timeoutMs: 1000 },
-        metadata,
-      );
+        sql: "SELECT i, repeat('x', 10000) FROM range(10000) r(i)",
+        timeoutMs: 1000,
+      });
       let received = 0;
       call.on('data', () => {
         received++;
@@ -189,37 +204,16 @@ describe('query API on the development token', () => {
       client.close();
       expect(outcome.code).toBe(status.DEADLINE_EXCEEDED);
       expect(outcome.details).toMatch(/timeout of 1000 ms/);
-      // The coordinator is still answering.
-      const after = await callGrpc(
-        coordinator.grpcAddress,
-        'QueryService',
-        'ExecuteQuery',
-        { sql: 'SELECT 1' },
-        token,
-      );
-      expect(after.code).toBe(status.OK);
+      await expectStillAnswering();
     });
 
     it('survives a client that cancels mid-stream', async () => {
-      const client = new services.QueryService(
-        coordinator.grpcAddress,
-        credentials.createInsecure(),
-      );
-      const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
-      const call = client.executeQueryStream({ sql: 'SELECT * FROM range(3000000)' }, metadata);
+      const { client, call } = openStream({ sql: 'SELECT * FROM range(3000000)' });
       await new Promise<void>((resolve) => call.once('data', () => resolve()));
       call.on('error', () => undefined);
       call.cancel();
       client.close();
-      const after = await callGrpc(
-        coordinator.grpcAddress,
-        'QueryService',
-        'ExecuteQuery',
-        { sql: 'SELECT 1' },
-        token,
-      );
-      expect(after.code).toBe(status.OK);
+      await expectStillAnswering();
     });
   });
 

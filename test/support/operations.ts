@@ -46,6 +46,25 @@ const UNKNOWN_STREAM = 'permission_probe_missing';
 const UNKNOWN_SAVEPOINT = '00000000-0000-4000-8000-0000005a7e00';
 const uniqueStream = () => `permission_probe_${randomUUID().replace(/-/g, '')}`;
 
+/** The query endpoint reading and writing, over REST and one of the two query RPCs. */
+function queryOperations(method: 'ExecuteQuery' | 'ExecuteQueryStream'): Operation[] {
+  const read = () => ({ sql: 'SELECT 1 AS one' });
+  const write = () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` });
+  return [
+    {
+      action: 'query:read',
+      rest: { method: 'POST', path: '/api/v1/query', body: read },
+      grpc: { service: 'QueryService', method, request: read },
+    },
+    {
+      action: 'query:write',
+      declaredAction: 'query:read',
+      rest: { method: 'POST', path: '/api/v1/query', body: write },
+      grpc: { service: 'QueryService', method, request: write },
+    },
+  ];
+}
+
 /**
  * Every REST route and every RPC the coordinator serves behind the guard chain, each with a
  * harmless, repeatable request that a caller who has the role gets past the guards with (the
@@ -63,52 +82,7 @@ export const OPERATIONS: Operation[] = [
     rest: { method: 'GET', path: '/api/v1/auth/can-i', query: { action: 'query:read' } },
     grpc: { service: 'AuthService', method: 'CanI', request: () => ({ action: 'query:read' }) },
   },
-  {
-    action: 'query:read',
-    rest: { method: 'POST', path: '/api/v1/query', body: () => ({ sql: 'SELECT 1 AS one' }) },
-    grpc: {
-      service: 'QueryService',
-      method: 'ExecuteQuery',
-      request: () => ({ sql: 'SELECT 1 AS one' }),
-    },
-  },
-  {
-    action: 'query:write',
-    declaredAction: 'query:read',
-    rest: {
-      method: 'POST',
-      path: '/api/v1/query',
-      body: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
-    },
-    grpc: {
-      service: 'QueryService',
-      method: 'ExecuteQuery',
-      request: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
-    },
-  },
-  {
-    action: 'query:read',
-    rest: { method: 'POST', path: '/api/v1/query', body: () => ({ sql: 'SELECT 2 AS two' }) },
-    grpc: {
-      service: 'QueryService',
-      method: 'ExecuteQueryStream',
-      request: () => ({ sql: 'SELECT 2 AS two' }),
-    },
-  },
-  {
-    action: 'query:write',
-    declaredAction: 'query:read',
-    rest: {
-      method: 'POST',
-      path: '/api/v1/query',
-      body: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
-    },
-    grpc: {
-      service: 'QueryService',
-      method: 'ExecuteQueryStream',
-      request: () => ({ sql: `CREATE TABLE ${uniqueTable()} (id INTEGER)` }),
-    },
-  },
+  ...(['ExecuteQuery', 'ExecuteQueryStream'] as const).flatMap(queryOperations),
   {
     action: 'jobs:submit',
     rest: { method: 'POST', path: '/api/v1/jobs', body: () => ({ sql: 'SELECT 1 AS one' }) },
