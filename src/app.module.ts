@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthnGuard } from './auth/authn.guard';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         QueryModule,
         MetadataModule,
+        AuditModule,
         JobsModule,
         StreamsModule,
         UiModule,
