@@ -7,11 +7,12 @@ type CallFields = Pick<
   'requestId' | 'subject' | 'role' | 'authMethod' | 'clientAddress' | 'transport'
 >;
 
-/** `ipv4:127.0.0.1:5000` → `127.0.0.1`, `ipv6:[::1]:5000` → `::1`; anything else as given. */
+/** The peer without its port: `127.0.0.1:5000` → `127.0.0.1`, `[::1]:5000` → `::1`. */
 export function peerAddress(peer: string | undefined): string | undefined {
   if (!peer) return undefined;
-  const match = /^ipv[46]:\[?([^\]]+?)\]?:\d+$/.exec(peer);
-  return match ? match[1] : peer.slice(0, 200);
+  const match = /^(?:ipv[46]:)?(?:\[([^\]]+)\]|([^:[\]]+)):\d+$/.exec(peer);
+  if (match) return match[1] ?? match[2];
+  return peer.slice(0, 200);
 }
 
 /** Who called and from where, the same way for both transports. */
