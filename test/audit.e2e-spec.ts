@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { AUDITED_OPERATION_NAMES } from '../src/audit/audited-operations';
 import { SqliteMetadataStore } from '../src/metadata/sqlite-metadata.store';
+import { runCli } from './support/cli';
 import { Coordinator, startCoordinator } from './support/coordinator';
 import { closeGrpcClients, services } from './support/grpc';
 import { expectNoSecretsIn } from './support/secrets';
@@ -627,6 +628,42 @@ describe('audit trail', () => {
       );
       expect(viaGrpc.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(viaGrpc.message).toMatch(/until must be an RFC 3339 timestamp/);
+    });
+
+    it('is listed by `krishiv audit list` with the same filters, and refused to a reader', async () => {
+      const cli = (token: string, ...args: string[]) =>
+        runCli(['audit', 'list', ...args], {
+          KRISHIV_COORDINATOR: `http://${coordinator.grpcAddress}`,
+          KRISHIV_COORDINATOR_BEARER_TOKEN: token,
+        });
+      const expected = (await allEvents('&decision=deny&transport=grpc')).map((e) => e.id);
+      const listed = await cli(
+        adminToken,
+        '--decision',
+        'deny',
+        '--transport',
+        'grpc',
+        '--all',
+        '--format',
+        'json',
+      );
+      expect(listed.code).toBe(0);
+      const ids = (JSON.parse(listed.stdout).events as { id: string; decision: string }[]).map(
+        (e) => e.id,
+      );
+      // Events recorded after the REST listing are newer; compare from the same starting point.
+      expect(ids.filter((id) => Number(id) <= Number(expected[0]))).toEqual(expected);
+
+      const table = await cli(adminToken, '--action', 'executors:drain', '--page-size', '1');
+      expect(table.code).toBe(0);
+      expect(table.stdout).toMatch(/executors:drain/);
+      expect(table.stderr).toMatch(/more events: add --page-token \S+/);
+
+      const refused = await cli(readerToken);
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toMatch(/audit:read needs role admin/);
+      const usage = await cli(adminToken, '--decision', 'perhaps');
+      expect(usage.code).toBe(2);
     });
 
     it('is for admins only', async () => {
