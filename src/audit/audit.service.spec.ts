@@ -32,9 +32,14 @@ class FakeStore {
       .slice(0, filter.limit);
   }
 
-  public async pruneAuditEvents(before: string): Promise<number> {
+  /** Old events left to prune, handed out in slices of at most `limit`. */
+  public prunable = 0;
+
+  public async pruneAuditEvents(before: string, limit: number): Promise<number> {
     this.prunedBefore.push(before);
-    return 0;
+    const slice = Math.min(limit, this.prunable);
+    this.prunable -= slice;
+    return slice;
   }
 
   public get stored(): AuditEventRecord[] {
@@ -194,6 +199,19 @@ describe('AuditService', () => {
     expect(started - cutoff).toBeLessThan(30 * 86_400_000 + 5_000);
     await jest.advanceTimersByTimeAsync(60 * 60 * 1000);
     expect(store.prunedBefore).toHaveLength(2);
+    await service.beforeApplicationShutdown();
+  });
+
+  it('prunes a large backlog in slices until none is left', async () => {
+    store.prunable = 12_345;
+    service.onApplicationBootstrap();
+    // Slices yield to the event loop in between.
+    for (let i = 0; i < 20 && store.prunable > 0; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(store.prunable).toBe(0);
+    // 5000 + 5000 + 2345: the last, short slice ends the sweep.
+    expect(store.prunedBefore).toHaveLength(3);
     await service.beforeApplicationShutdown();
   });
 

@@ -55,6 +55,7 @@ export const BATCH_SIZE = 500;
 export const MAX_BUFFERED_DENIALS = 10_000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const RETRY_AFTER_FAILURE_MS = 1000;
+const PRUNE_SLICE = 5000;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 const MAX_FIELD = 512;
@@ -239,7 +240,15 @@ export class AuditService implements OnApplicationBootstrap, BeforeApplicationSh
     const days = this.config.get('audit').retentionDays;
     const before = new Date(Date.now() - days * 86_400_000).toISOString();
     try {
-      const removed = await this.store.pruneAuditEvents(before);
+      // In slices: SQLite runs on the event loop, and a year of denials deleted in one
+      // statement would stall every request while it runs.
+      let removed = 0;
+      for (;;) {
+        const slice = await this.store.pruneAuditEvents(before, PRUNE_SLICE);
+        removed += slice;
+        if (slice < PRUNE_SLICE) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (removed > 0)
         this.logger.log(`retention: removed ${removed} audit events older than ${days} days`);
     } catch (err) {

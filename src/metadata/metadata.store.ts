@@ -216,8 +216,8 @@ export abstract class MetadataStore {
   /** Appends audit events in one transaction: all of them or none. */
   public abstract insertAuditEvents(events: readonly AuditEventRecord[]): Promise<void>;
   public abstract listAuditEvents(filter: AuditFilter): Promise<StoredAuditEvent[]>;
-  /** Deletes audit events older than `before`; resolves with how many went. */
-  public abstract pruneAuditEvents(before: string): Promise<number>;
+  /** Deletes up to `limit` of the oldest audit events older than `before`; resolves with how many went. */
+  public abstract pruneAuditEvents(before: string, limit: number): Promise<number>;
 
   public abstract close(): Promise<void>;
 }

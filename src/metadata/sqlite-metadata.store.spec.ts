@@ -893,11 +893,17 @@ describe('SqliteMetadataStore', () => {
         auditEvent({ at: '2029-12-31T23:59:59.999Z', requestId: 'old-2' }),
         auditEvent({ at: '2030-01-01T00:00:00.000Z', requestId: 'kept' }),
       ]);
-      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z')).toBe(2);
+      // At most `limit` at a time, oldest first.
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 1)).toBe(1);
+      expect((await store.listAuditEvents({ limit: 10 })).map((e) => e.requestId)).toEqual([
+        'kept',
+        'old-2',
+      ]);
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 100)).toBe(1);
       expect((await store.listAuditEvents({ limit: 10 })).map((e) => e.requestId)).toEqual([
         'kept',
       ]);
-      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z')).toBe(0);
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 100)).toBe(0);
     });
   });
 

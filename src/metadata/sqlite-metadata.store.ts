@@ -590,10 +590,19 @@ export class SqliteMetadataStore extends MetadataStore {
     return rows.map(toAuditEvent);
   }
 
-  public async pruneAuditEvents(before: string): Promise<number> {
+  public async pruneAuditEvents(before: string, limit: number): Promise<number> {
     const result = await this.db
       .deleteFrom('audit_events')
-      .where('at', '<', before)
+      .where(
+        'seq',
+        'in',
+        this.db
+          .selectFrom('audit_events')
+          .select('seq')
+          .where('at', '<', before)
+          .orderBy('at')
+          .limit(limit),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
