@@ -17,7 +17,11 @@ class FakeStore {
   public prunedBefore: string[] = [];
   public lastFilter: AuditFilter | undefined;
 
+  /** While set, writes wait for it: a store that is slow or stuck. */
+  public gate: Promise<void> | undefined;
+
   public async insertAuditEvents(events: readonly AuditEventRecord[]): Promise<void> {
+    if (this.gate) await this.gate;
     if (this.failWith) throw this.failWith;
     this.batches.push([...events]);
   }
@@ -143,23 +147,37 @@ describe('AuditService', () => {
   });
 
   it('bounds buffered denials, counts and reports the dropped ones, and never drops an allow', async () => {
-    // The store is stuck, so nothing leaves the buffer.
-    store.failWith = new Error('disk I/O error');
-    for (let i = 0; i < MAX_BUFFERED_DENIALS + 25; i++) service.record(deny(i));
+    // The store takes the first batch and then hangs, so everything after it waits in memory.
+    let release: () => void = () => undefined;
+    store.gate = new Promise<void>((resolve) => (release = resolve));
+    for (let i = 0; i < BATCH_SIZE + MAX_BUFFERED_DENIALS + 25; i++) service.record(deny(i));
     service.record(allow('job:kept'));
-    await jest.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS);
     expect(await counter('krishiv_audit_events_dropped_total')).toBe(25);
 
-    store.failWith = undefined;
+    release();
     await service.flush();
-    expect(store.stored.filter((e) => e.decision === 'deny')).toHaveLength(MAX_BUFFERED_DENIALS);
+    expect(store.stored.filter((e) => e.decision === 'deny')).toHaveLength(
+      BATCH_SIZE + MAX_BUFFERED_DENIALS,
+    );
     expect(store.stored.filter((e) => e.decision === 'allow').map((e) => e.resource)).toEqual([
       'job:kept',
     ]);
     // Every event was still counted as recorded (and logged).
     expect(await counter('krishiv_audit_events_total', { decision: 'deny' })).toBe(
-      MAX_BUFFERED_DENIALS + 25,
+      BATCH_SIZE + MAX_BUFFERED_DENIALS + 25,
     );
+  });
+
+  it('applies the same bound to a batch the store refused', async () => {
+    store.failWith = new Error('disk I/O error');
+    for (let i = 0; i < MAX_BUFFERED_DENIALS; i++) service.record(deny(i));
+    await service.flush();
+    // The refused batch is back in the buffer, so it is full: the next denial has no room.
+    service.record(deny());
+    expect(await counter('krishiv_audit_events_dropped_total')).toBe(1);
+    store.failWith = undefined;
+    await service.flush();
+    expect(store.stored).toHaveLength(MAX_BUFFERED_DENIALS);
   });
 
   it('keeps a batch the store refused and writes it once the store works again', async () => {
