@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoInstance } from 'pino';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthnGuard } from './auth/authn.guard';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -37,6 +38,7 @@ export class AppModule {
         AuthModule,
         QueryModule,
         MetadataModule,
+        AuditModule,
         JobsModule,
         StreamsModule,
         UiModule,

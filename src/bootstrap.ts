@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
@@ -6,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
+import { acceptableRequestId } from './auth/request-context';
 import { DevTokenWriter } from './auth/dev-token.writer';
 import { AppConfig } from './config/app-config';
 import { InvalidArgumentError } from './common/errors/coordinator.error';
@@ -30,6 +32,9 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     // instead of the router's bare 414.
     maxParamLength: MAX_HEADER_BYTES,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // The request id ties a log line to its audit event; a caller's own id is kept when sane.
+    genReqId: (req: { headers: Record<string, unknown> }) =>
+      acceptableRequestId(req.headers['x-request-id']) ?? randomUUID(),
     ...(config.tls
       ? { https: { cert: config.tls.cert, key: config.tls.key, maxHeaderSize: MAX_HEADER_BYTES } }
       : {}),

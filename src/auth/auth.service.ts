@@ -112,7 +112,7 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     const required = requiredRole(action);
     if (roleAllows(principal.role, required)) return;
     this.metrics.authDecisions.inc({ method: principal.method, result: 'denied' });
-    throw new PermissionDeniedError(this.denialMessage(principal, action), required);
+    throw new PermissionDeniedError(this.denialMessage(principal, action), required, action);
   }
 
   /** `can-i`: the decision the roles guard would take, explained, without performing the action. */

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { auditActionOf } from '../audit/audited.decorator';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC_KEY } from './public.decorator';
 import { requestFor } from './request-context';
@@ -13,12 +14,11 @@ export class AuthnGuard implements CanActivate {
   ) {}
 
   public async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     const call = requestFor(context);
+    // Named before authentication, so even a refused call is audited under its action.
+    call.auditAction ??= auditActionOf(this.reflector, targets);
     call.principal ??= await this.auth.authenticate(call.headers.authorization);
     return true;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ArgumentsHost } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
@@ -9,6 +10,15 @@ export interface CallContext {
   principal?: Principal;
   /** gRPC only: when the call reached the guard chain, for the latency histogram. */
   startedAt?: number;
+  /** Fastify's request id for HTTP; for gRPC the caller's `x-request-id` or a fresh UUID. */
+  id?: string;
+  /** The action the handler performs as the audit trail names it, set by the first guard. */
+  auditAction?: string;
+}
+
+/** A caller-chosen request id is kept only when it is short and printable. */
+export function acceptableRequestId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
 const rpcContexts = new WeakMap<object, CallContext>();
@@ -26,6 +36,7 @@ export function requestFor(context: ArgumentsHost): CallContext {
       call = {
         headers: { authorization: typeof value === 'string' ? value : value?.toString('utf8') },
         startedAt: performance.now(),
+        id: acceptableRequestId(metadata.get('x-request-id')[0]) ?? randomUUID(),
       };
       rpcContexts.set(metadata, call);
     }

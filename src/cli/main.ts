@@ -12,6 +12,7 @@ import {
   UsageError,
   withSession,
 } from './common';
+import { auditCommand } from './audit';
 import { executorsCommand } from './executors';
 import { jobsCommand } from './jobs';
 import { savepointsCommand } from './savepoints';
@@ -183,6 +184,7 @@ Exit codes: 0 ok, 1 server-side error, 2 usage error, 3 not authenticated, 4 per
   program.addCommand(savepointsCommand());
   program.addCommand(executorsCommand());
   program.addCommand(streamsCommand());
+  program.addCommand(auditCommand());
   program.addCommand(doctorCommand());
 
   // Usage errors of every subcommand reach main() as exceptions, mapped to exit code 2.

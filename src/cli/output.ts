@@ -1,4 +1,5 @@
 import type {
+  AuditEvent,
   Executor,
   Job,
   JobResultPage,
@@ -185,6 +186,21 @@ export const SAVEPOINT_FIELDS: readonly Field<Savepoint>[] = [
   },
   { key: 'location' },
   { key: 'error' },
+];
+
+export const AUDIT_FIELDS: readonly Field<AuditEvent>[] = [
+  { key: 'id' },
+  { key: 'at', column: 'at' },
+  { key: 'decision', column: 'decision' },
+  { key: 'action', column: 'action' },
+  { key: 'resource', column: 'resource' },
+  { key: 'subject', column: 'subject' },
+  { key: 'role' },
+  { key: 'authMethod' },
+  { key: 'transport', column: 'transport' },
+  { key: 'clientAddress', column: 'client' },
+  { key: 'requestId' },
+  { key: 'reason', column: 'reason' },
 ];
 
 export const EXECUTOR_FIELDS: readonly Field<Executor>[] = [

@@ -3,6 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { clientEnvironment } from '../config/client-env';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from '../grpc/proto';
+import type { AuditEvent__Output } from '../grpc/generated/krishiv/coordinator/v1/AuditEvent';
+import type { ListEventsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ListEventsResponse';
 import type { AppendRecordsResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/AppendRecordsResponse';
 import type { CanIResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
 import type { ExecuteQueryResponse__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecuteQueryResponse';
@@ -133,6 +135,41 @@ export interface RestoreJobOptions {
   name?: string;
   /** Default: the original job's sink. */
   sink?: string;
+}
+
+/** One audit event (`GET /api/v1/audit`); fields the coordinator did not set are absent. */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  requestId?: string;
+  subject?: string;
+  role?: string;
+  authMethod?: string;
+  action: string;
+  resource?: string;
+  decision: 'allow' | 'deny';
+  reason?: string;
+  clientAddress?: string;
+  transport: string;
+}
+
+export interface ListAuditEventsOptions {
+  subject?: string;
+  action?: string;
+  decision?: 'allow' | 'deny';
+  transport?: 'rest' | 'grpc';
+  /** RFC 3339, inclusive. */
+  since?: string;
+  /** RFC 3339, exclusive. */
+  until?: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface AuditEventPage {
+  events: AuditEvent[];
+  /** Pass as `pageToken` for the next (older) page; absent on the last one. */
+  nextPageToken?: string;
 }
 
 export interface ListJobsOptions {
@@ -386,6 +423,23 @@ function toSavepoint(wire: Savepoint__Output): Savepoint {
     error: optional(wire.error),
     label: optional(wire.label),
   });
+}
+
+function toAuditEvent(wire: AuditEvent__Output): AuditEvent {
+  return {
+    id: wire.id,
+    at: wire.at,
+    requestId: optional(wire.requestId),
+    subject: optional(wire.subject),
+    role: optional(wire.role),
+    authMethod: optional(wire.authMethod),
+    action: wire.action,
+    resource: optional(wire.resource),
+    decision: wire.decision as AuditEvent['decision'],
+    reason: optional(wire.reason),
+    clientAddress: optional(wire.clientAddress),
+    transport: wire.transport,
+  };
 }
 
 function toExecutor(wire: Executor__Output): Executor {
@@ -646,6 +700,24 @@ export class Session {
       await sleep(delay, options.signal);
       if (options.pollMs === undefined) delay = Math.min(Math.round(delay * 1.5), 1_000);
     }
+  }
+
+  /** Audit events, newest first (admin). */
+  public async listAuditEvents(options: ListAuditEventsOptions = {}): Promise<AuditEventPage> {
+    const r = await this.call<ListEventsResponse__Output>('AuditService', 'listEvents', {
+      subject: options.subject,
+      action: options.action,
+      decision: options.decision,
+      transport: options.transport,
+      since: options.since,
+      until: options.until,
+      pageSize: options.pageSize,
+      pageToken: options.pageToken,
+    });
+    return {
+      events: r.events.map(toAuditEvent),
+      ...(r.nextPageToken ? { nextPageToken: r.nextPageToken } : {}),
+    };
   }
 
   public async listExecutors(): Promise<Executor[]> {

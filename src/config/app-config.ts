@@ -61,6 +61,8 @@ export interface AppConfig {
   executors: { count: number; slots: number };
   /** How long finished jobs keep their results, and the default job timeout (null: none). */
   jobs: { retentionHours: number; timeoutMs: number | null; streamingTickMs: number };
+  /** How long audit events are kept before the periodic sweep deletes them. */
+  audit: { retentionDays: number };
   apiDocs: boolean;
   grpcReflection: boolean;
 }

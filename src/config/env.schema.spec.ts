@@ -72,6 +72,7 @@ describe('loadConfig with an empty environment', () => {
       shutdownGraceMs: 10000,
       executors: { count: 1, slots: 2 },
       jobs: { retentionHours: 168, timeoutMs: null, streamingTickMs: 200 },
+      audit: { retentionDays: 90 },
       apiDocs: true,
       grpcReflection: true,
     });
@@ -128,6 +129,11 @@ describe('loadConfig parses valid values', () => {
     expect(config.query).toEqual({ maxRows: 25, timeoutMs: 1500 });
     expect(config.shutdownGraceMs).toBe(0);
     expect(config.serviceTokens.reloadIntervalSecs).toBe(5);
+  });
+
+  it('reads the audit retention in days', () => {
+    expect(ok(load({ KRISHIV_AUDIT_RETENTION_DAYS: '7' })).audit).toEqual({ retentionDays: 7 });
+    expect(ok(load({ KRISHIV_AUDIT_RETENTION_DAYS: ' 3650 ' })).audit.retentionDays).toBe(3650);
   });
 
   it('reads the log level case-insensitively', () => {
@@ -214,6 +220,9 @@ describe('loadConfig reports every invalid value with the variable name', () => 
     ['KRISHIV_LOG_LEVEL', 'verbose'],
     ['KRISHIV_SHUTDOWN_GRACE_MS', 'soon'],
     ['KRISHIV_API_DOCS', 'perhaps'],
+    ['KRISHIV_AUDIT_RETENTION_DAYS', '0'],
+    ['KRISHIV_AUDIT_RETENTION_DAYS', '3651'],
+    ['KRISHIV_AUDIT_RETENTION_DAYS', 'forever'],
   ];
 
   it.each(cases)('%s=%p', (variable, value) => {

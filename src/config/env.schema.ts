@@ -174,6 +174,7 @@ const envSchema = z.object({
   KRISHIV_JOB_RETENTION_HOURS: integer(168, 1, 24 * 3650),
   KRISHIV_JOB_TIMEOUT_MS: integer(0, 0, 7 * 86_400_000),
   KRISHIV_STREAMING_TICK_MS: integer(200, 10, 60_000),
+  KRISHIV_AUDIT_RETENTION_DAYS: integer(90, 1, 3650),
   KRISHIV_API_DOCS: z.string().optional(),
 });
 
@@ -440,6 +441,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
       timeoutMs: env.KRISHIV_JOB_TIMEOUT_MS === 0 ? null : env.KRISHIV_JOB_TIMEOUT_MS,
       streamingTickMs: env.KRISHIV_STREAMING_TICK_MS,
     },
+    audit: { retentionDays: env.KRISHIV_AUDIT_RETENTION_DAYS },
     // Docs are a convenience for developers; production opts in explicitly.
     apiDocs:
       apiDocsRaw === undefined || apiDocsRaw === ''

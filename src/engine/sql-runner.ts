@@ -164,7 +164,11 @@ export class SqlRunner {
       '',
     );
     if (/read-only mode/.test(text) && principal.role === 'reader') {
-      return new PermissionDeniedError(this.auth.denialMessage(principal, 'query:write'), 'writer');
+      return new PermissionDeniedError(
+        this.auth.denialMessage(principal, 'query:write'),
+        'writer',
+        'query:write',
+      );
     }
     if (USER_ERROR.test(text)) {
       const hint = /file system operations are disabled/.test(text)

@@ -12,6 +12,7 @@ import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
 import { ExecutorDto, ExecutorListDto } from './dto/executor.dto';
 import { ExecutorPool, ExecutorView } from './executor-pool.service';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('executors')
 @Controller('api/v1/executors')
@@ -38,6 +39,7 @@ export class ExecutorsController {
   @Post(':id/drain')
   @HttpCode(200)
   @Permission('executors:manage')
+  @Audited('executors:drain')
   @ApiOperation({ summary: 'Take no new jobs; finish the running ones, then become drained' })
   @ApiOkResponse({ type: ExecutorDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
@@ -49,6 +51,7 @@ export class ExecutorsController {
   @Post(':id/resume')
   @HttpCode(200)
   @Permission('executors:manage')
+  @Audited('executors:resume')
   @ApiOperation({ summary: 'Take jobs again after a drain' })
   @ApiOkResponse({ type: ExecutorDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
@@ -59,6 +62,7 @@ export class ExecutorsController {
 
   @Delete(':id')
   @Permission('executors:manage')
+  @Audited('executors:remove')
   @ApiOperation({ summary: 'Retire the executor; its running jobs fail, naming the removal' })
   @ApiOkResponse({ type: ExecutorDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })

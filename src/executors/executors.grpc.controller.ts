@@ -7,6 +7,7 @@ import type { ListExecutorsResponse } from '../grpc/generated/krishiv/coordinato
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { ExecutorPool, ExecutorView } from './executor-pool.service';
+import { Audited } from '../audit/audited.decorator';
 
 @Controller()
 @UseInterceptors(GrpcMetricsInterceptor)
@@ -27,18 +28,21 @@ export class ExecutorsGrpcController {
 
   @GrpcMethod('ExecutorService', 'DrainExecutor')
   @Permission('executors:manage')
+  @Audited('executors:drain')
   public drainExecutor(@Payload() request: ExecutorRequest__Output): Promise<ExecutorView> {
     return this.pool.drain(request.id);
   }
 
   @GrpcMethod('ExecutorService', 'ResumeExecutor')
   @Permission('executors:manage')
+  @Audited('executors:resume')
   public resumeExecutor(@Payload() request: ExecutorRequest__Output): Promise<ExecutorView> {
     return this.pool.resume(request.id);
   }
 
   @GrpcMethod('ExecutorService', 'RemoveExecutor')
   @Permission('executors:manage')
+  @Audited('executors:remove')
   public removeExecutor(
     @Payload() request: ExecutorRequest__Output,
     @CurrentPrincipal() principal: Principal,

@@ -8,6 +8,7 @@ export const PROTO_FILES = [
   'jobs.proto',
   'executors.proto',
   'streams.proto',
+  'audit.proto',
 ].map((f) => `krishiv/coordinator/v1/${f}`);
 
 /** Loader options shared by server and client, so both see the same field shapes. */

@@ -20,6 +20,7 @@ import { toCsv, toRestResult } from '../query/result-encoding';
 import { Permission } from '../roles/permission.decorator';
 import { JobDto, JobListDto, JobResultDto, SubmitJobDto } from './dto/job.dto';
 import { JobsService, JobView, ListJobsRequest } from './jobs.service';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('jobs')
 @Controller('api/v1/jobs')
@@ -29,6 +30,7 @@ export class JobsController {
   @Post()
   @HttpCode(202)
   @Permission('jobs:submit')
+  @Audited('jobs:submit')
   @ApiOperation({
     summary: 'Submit a batch job; answers at once with the queued job',
     description:
@@ -118,6 +120,7 @@ export class JobsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Permission('jobs:cancel')
+  @Audited('jobs:cancel')
   @ApiOperation({ summary: 'Cancel a queued or running job' })
   @ApiOkResponse({ type: JobDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })

@@ -21,6 +21,7 @@ import type { RestoreJobRequest__Output } from '../grpc/generated/krishiv/coordi
 import type { Savepoint } from '../grpc/generated/krishiv/coordinator/v1/Savepoint';
 import type { SavepointRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/SavepointRequest';
 import type { TriggerSavepointRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/TriggerSavepointRequest';
+import { Audited } from '../audit/audited.decorator';
 
 /** Proto3 has no absent strings: empty means "not set", as on every other message. */
 export function toWireJob(job: JobView): Job {
@@ -72,6 +73,7 @@ export class JobsGrpcController {
 
   @GrpcMethod('JobService', 'TriggerSavepoint')
   @Permission('jobs:savepoint')
+  @Audited('jobs:savepoint')
   public async triggerSavepoint(
     @Payload() request: TriggerSavepointRequest__Output,
     @CurrentPrincipal() principal: Principal,
@@ -101,12 +103,14 @@ export class JobsGrpcController {
 
   @GrpcMethod('JobService', 'DeleteSavepoint')
   @Permission('jobs:savepoint')
+  @Audited('savepoints:delete')
   public async deleteSavepoint(@Payload() request: SavepointRequest__Output): Promise<Savepoint> {
     return toWireSavepoint(await this.savepoints.delete(request.id));
   }
 
   @GrpcMethod('JobService', 'RestoreJob')
   @Permission('jobs:restore')
+  @Audited('jobs:restore')
   public async restoreJob(
     @Payload() request: RestoreJobRequest__Output,
     @CurrentPrincipal() principal: Principal,
@@ -121,6 +125,7 @@ export class JobsGrpcController {
 
   @GrpcMethod('JobService', 'SubmitJob')
   @Permission('jobs:submit')
+  @Audited('jobs:submit')
   public async submitJob(
     @Payload() request: SubmitJobRequest__Output,
     @CurrentPrincipal() principal: Principal,
@@ -168,6 +173,7 @@ export class JobsGrpcController {
 
   @GrpcMethod('JobService', 'CancelJob')
   @Permission('jobs:cancel')
+  @Audited('jobs:cancel')
   public async cancelJob(
     @Payload() request: CancelJobRequest__Output,
     @CurrentPrincipal() principal: Principal,

@@ -20,6 +20,7 @@ import {
 } from './dto/savepoint.dto';
 import { JobView } from './jobs.service';
 import { SavepointsService, SavepointView } from './savepoints.service';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('savepoints')
 @Controller('api/v1')
@@ -29,6 +30,7 @@ export class SavepointsController {
   @Post('jobs/:id/savepoints')
   @HttpCode(202)
   @Permission('jobs:savepoint')
+  @Audited('jobs:savepoint')
   @ApiOperation({ summary: 'Take a savepoint of a running streaming job; poll it until completed' })
   @ApiAcceptedResponse({ type: SavepointDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
@@ -64,6 +66,7 @@ export class SavepointsController {
 
   @Delete('savepoints/:id')
   @Permission('jobs:savepoint')
+  @Audited('savepoints:delete')
   @ApiOperation({ summary: 'Delete a completed or failed savepoint and its files' })
   @ApiOkResponse({ type: SavepointDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
@@ -75,6 +78,7 @@ export class SavepointsController {
   @Post('savepoints/:id/restore')
   @HttpCode(202)
   @Permission('jobs:restore')
+  @Audited('jobs:restore')
   @ApiOperation({
     summary: 'Start a new streaming job from a savepoint',
     description:

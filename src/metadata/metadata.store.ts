@@ -1,4 +1,11 @@
-import { ExecutorState, JobKind, JobState, SavepointState } from './schema';
+import {
+  AuditDecision,
+  AuditTransport,
+  ExecutorState,
+  JobKind,
+  JobState,
+  SavepointState,
+} from './schema';
 
 export interface JobRecord {
   seq: number;
@@ -116,6 +123,37 @@ export interface StreamRecordDefinition {
   createdAt: string;
 }
 
+export interface AuditEventRecord {
+  at: string;
+  requestId: string | null;
+  subject: string | null;
+  role: string | null;
+  authMethod: string | null;
+  action: string;
+  resource: string | null;
+  decision: AuditDecision;
+  reason: string | null;
+  clientAddress: string | null;
+  transport: AuditTransport;
+}
+
+export interface StoredAuditEvent extends AuditEventRecord {
+  seq: number;
+}
+
+export interface AuditFilter {
+  subject?: string;
+  action?: string;
+  decision?: AuditDecision;
+  transport?: AuditTransport;
+  /** RFC 3339 bounds on `at`: since inclusive, until exclusive. */
+  since?: string;
+  until?: string;
+  /** Only events older than this sequence number (pagination, newest first). */
+  beforeSeq?: number;
+  limit: number;
+}
+
 /**
  * Durable metadata: jobs, their events, executors and idempotency keys. Every method resolves only
  * after its change is committed, so a caller may acknowledge it. Services depend on this class,
@@ -174,6 +212,12 @@ export abstract class MetadataStore {
   public abstract deleteStream(name: string): Promise<void>;
   public abstract getStream(name: string): Promise<StreamRecordDefinition | undefined>;
   public abstract listStreams(): Promise<StreamRecordDefinition[]>;
+
+  /** Appends audit events in one transaction: all of them or none. */
+  public abstract insertAuditEvents(events: readonly AuditEventRecord[]): Promise<void>;
+  public abstract listAuditEvents(filter: AuditFilter): Promise<StoredAuditEvent[]>;
+  /** Deletes up to `limit` of the oldest audit events older than `before`; resolves with how many went. */
+  public abstract pruneAuditEvents(before: string, limit: number): Promise<number>;
 
   public abstract close(): Promise<void>;
 }

@@ -90,6 +90,20 @@ const EXPECTED_SCHEMA: { [T in keyof Database]: { [C in keyof Database[T]]-?: Co
     offsets: text(),
     error: text(),
   },
+  audit_events: {
+    seq: integer(false, 1),
+    at: text(true),
+    request_id: text(),
+    subject: text(),
+    role: text(),
+    auth_method: text(),
+    action: text(true),
+    resource: text(),
+    decision: text(true),
+    reason: text(),
+    client_address: text(),
+    transport: text(true),
+  },
 };
 
 /** Named indexes (SQLite's automatic ones for UNIQUE and PRIMARY KEY aside). */
@@ -100,6 +114,7 @@ const EXPECTED_INDEXES: Record<keyof Database, string[]> = {
   idempotency_keys: [],
   streams: [],
   savepoints: ['savepoints_job', 'savepoints_request'],
+  audit_events: ['audit_events_at', 'audit_events_subject'],
 };
 
 const RELEASED_MIGRATIONS = [
@@ -108,6 +123,7 @@ const RELEASED_MIGRATIONS = [
   '0003_streams',
   '0004_streaming_jobs',
   '0005_savepoints',
+  '0006_audit_events',
 ];
 
 let dir: string;

@@ -113,6 +113,32 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_audit_events': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('subject', 'text')
+        .addColumn('role', 'text')
+        .addColumn('auth_method', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text')
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('client_address', 'text')
+        .addColumn('transport', 'text', (c) => c.notNull())
+        .execute();
+      // Retention deletes by time; listings filter by time or subject, newest first.
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+      await db.schema
+        .createIndex('audit_events_subject')
+        .on('audit_events')
+        .columns(['subject', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export class InCodeMigrationProvider implements MigrationProvider {

@@ -95,6 +95,28 @@ export interface StreamsTable {
   created_at: string;
 }
 
+export const AUDIT_DECISIONS = ['allow', 'deny'] as const;
+export type AuditDecision = (typeof AUDIT_DECISIONS)[number];
+
+export const AUDIT_TRANSPORTS = ['rest', 'grpc', 'pgwire'] as const;
+export type AuditTransport = (typeof AUDIT_TRANSPORTS)[number];
+
+/** One audit event: who did (or was refused) what, from where. Never a credential. */
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  at: string;
+  request_id: string | null;
+  subject: string | null;
+  role: string | null;
+  auth_method: string | null;
+  action: string;
+  resource: string | null;
+  decision: AuditDecision;
+  reason: string | null;
+  client_address: string | null;
+  transport: AuditTransport;
+}
+
 export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
@@ -102,4 +124,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   streams: StreamsTable;
   savepoints: SavepointsTable;
+  audit_events: AuditEventsTable;
 }

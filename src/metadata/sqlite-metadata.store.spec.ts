@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { ExecutorRecord, JobEvent, NewJob } from './metadata.store';
+import { AuditEventRecord, ExecutorRecord, JobEvent, NewJob } from './metadata.store';
 import { JOB_STATES } from './schema';
 import { SqliteMetadataStore } from './sqlite-metadata.store';
 
@@ -73,6 +73,23 @@ async function finishedJob(
     { state, finishedAt },
     { at: finishedAt, actor: 'coordinator', event: state },
   );
+}
+
+function auditEvent(overrides: Partial<AuditEventRecord> = {}): AuditEventRecord {
+  return {
+    at: '2030-01-01T00:00:00.000Z',
+    requestId: 'req-1',
+    subject: 'alice',
+    role: 'admin',
+    authMethod: 'oidc',
+    action: 'jobs:cancel',
+    resource: 'job:j-1',
+    decision: 'allow',
+    reason: null,
+    clientAddress: '127.0.0.1',
+    transport: 'rest',
+    ...overrides,
+  };
 }
 
 beforeEach(() => {
@@ -796,6 +813,97 @@ describe('SqliteMetadataStore', () => {
       await store.updateExecutor('ghost', { state: 'removed' });
       expect(await store.getExecutor('ghost')).toBeUndefined();
       expect(await store.listExecutors()).toEqual([]);
+    });
+  });
+
+  describe('audit events', () => {
+    it('stores every field of a batch, listing newest first with a growing sequence', async () => {
+      const store = await openStore();
+      const first = auditEvent();
+      const second = auditEvent({
+        at: '2030-01-01T00:00:01.000Z',
+        requestId: null,
+        subject: null,
+        role: null,
+        authMethod: null,
+        action: 'streams:append',
+        resource: null,
+        decision: 'deny',
+        reason: 'token has expired',
+        clientAddress: null,
+        transport: 'grpc',
+      });
+      await store.insertAuditEvents([first, second]);
+      const listed = await store.listAuditEvents({ limit: 10 });
+      expect(listed).toEqual([
+        { ...second, seq: expect.any(Number) },
+        { ...first, seq: expect.any(Number) },
+      ]);
+      expect(listed[0].seq).toBeGreaterThan(listed[1].seq);
+    });
+
+    it('writes a large batch in one transaction, beyond one statement', async () => {
+      const store = await openStore();
+      const events = Array.from({ length: 1234 }, (_, i) => auditEvent({ requestId: `r-${i}` }));
+      await store.insertAuditEvents(events);
+      await store.insertAuditEvents([]);
+      expect(await store.listAuditEvents({ limit: 5000 })).toHaveLength(1234);
+    });
+
+    it('a batch that fails part-way leaves no event of it behind', async () => {
+      const store = await openStore();
+      const bad = auditEvent({ action: null as unknown as string });
+      const events = [...Array.from({ length: 600 }, () => auditEvent()), bad];
+      await expect(store.insertAuditEvents(events)).rejects.toThrow(/NOT NULL/);
+      expect(await store.listAuditEvents({ limit: 10 })).toEqual([]);
+    });
+
+    it('filters by subject, action, decision, transport and time, and pages by sequence', async () => {
+      const store = await openStore();
+      await store.insertAuditEvents([
+        auditEvent({ at: '2030-01-01T00:00:00.000Z', requestId: 'a' }),
+        auditEvent({ at: '2030-01-02T00:00:00.000Z', requestId: 'b', subject: 'bob' }),
+        auditEvent({ at: '2030-01-03T00:00:00.000Z', requestId: 'c', decision: 'deny' }),
+        auditEvent({ at: '2030-01-04T00:00:00.000Z', requestId: 'd', transport: 'grpc' }),
+        auditEvent({ at: '2030-01-05T00:00:00.000Z', requestId: 'e', action: 'jobs:submit' }),
+      ]);
+      const ids = async (filter: Parameters<typeof store.listAuditEvents>[0]) =>
+        (await store.listAuditEvents(filter)).map((e) => e.requestId);
+      expect(await ids({ limit: 10 })).toEqual(['e', 'd', 'c', 'b', 'a']);
+      expect(await ids({ subject: 'bob', limit: 10 })).toEqual(['b']);
+      expect(await ids({ action: 'jobs:submit', limit: 10 })).toEqual(['e']);
+      expect(await ids({ decision: 'deny', limit: 10 })).toEqual(['c']);
+      expect(await ids({ transport: 'grpc', limit: 10 })).toEqual(['d']);
+      expect(
+        await ids({
+          since: '2030-01-02T00:00:00.000Z',
+          until: '2030-01-04T00:00:00.000Z',
+          limit: 10,
+        }),
+      ).toEqual(['c', 'b']);
+      const page = await store.listAuditEvents({ limit: 2 });
+      expect(page.map((e) => e.requestId)).toEqual(['e', 'd']);
+      expect(await ids({ beforeSeq: page[1].seq, limit: 2 })).toEqual(['c', 'b']);
+    });
+
+    it('prunes events older than the cut-off and keeps the rest', async () => {
+      const store = await openStore();
+      await store.insertAuditEvents([
+        auditEvent({ at: '2029-12-30T00:00:00.000Z', requestId: 'old-1' }),
+        auditEvent({ at: '2029-12-31T23:59:59.999Z', requestId: 'old-2' }),
+        auditEvent({ at: '2030-01-01T00:00:00.000Z', requestId: 'kept' }),
+      ]);
+      // At most `limit` at a time, oldest first.
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 1)).toBe(1);
+      expect((await store.listAuditEvents({ limit: 10 })).map((e) => e.requestId)).toEqual([
+        'kept',
+        'old-2',
+      ]);
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 100)).toBe(1);
+      expect((await store.listAuditEvents({ limit: 10 })).map((e) => e.requestId)).toEqual([
+        'kept',
+      ]);
+      expect(await store.pruneAuditEvents('2030-01-01T00:00:00.000Z', 100)).toBe(0);
     });
   });
 

@@ -4,6 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, Selectable, SqliteAdapter, SqliteDialect, Updateable } from 'kysely';
 import { InCodeMigrationProvider } from './migrations';
 import {
+  AuditEventRecord,
+  AuditFilter,
   ExecutorRecord,
   IdempotencyClaim,
   InsertOutcome,
@@ -15,9 +17,11 @@ import {
   NewJob,
   SavepointPatch,
   SavepointRecord,
+  StoredAuditEvent,
   StreamRecordDefinition,
 } from './metadata.store';
 import {
+  AuditEventsTable,
   Database,
   ExecutorsTable,
   JOB_STATES,
@@ -104,6 +108,23 @@ function toStream(row: Selectable<StreamsTable>): StreamRecordDefinition {
     columns: JSON.parse(row.columns),
     createdBy: row.created_by,
     createdAt: row.created_at,
+  };
+}
+
+function toAuditEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    requestId: row.request_id,
+    subject: row.subject,
+    role: row.role,
+    authMethod: row.auth_method,
+    action: row.action,
+    resource: row.resource,
+    decision: row.decision,
+    reason: row.reason,
+    clientAddress: row.client_address,
+    transport: row.transport,
   };
 }
 
@@ -527,6 +548,63 @@ export class SqliteMetadataStore extends MetadataStore {
   public async listStreams(): Promise<StreamRecordDefinition[]> {
     const rows = await this.db.selectFrom('streams').selectAll().orderBy('name').execute();
     return rows.map(toStream);
+  }
+
+  public async insertAuditEvents(events: readonly AuditEventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      // SQLite caps bound parameters per statement; 11 columns × 500 rows stays well below it.
+      for (let i = 0; i < events.length; i += 500) {
+        await tx
+          .insertInto('audit_events')
+          .values(
+            events.slice(i, i + 500).map((e) => ({
+              at: e.at,
+              request_id: e.requestId,
+              subject: e.subject,
+              role: e.role,
+              auth_method: e.authMethod,
+              action: e.action,
+              resource: e.resource,
+              decision: e.decision,
+              reason: e.reason,
+              client_address: e.clientAddress,
+              transport: e.transport,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  public async listAuditEvents(filter: AuditFilter): Promise<StoredAuditEvent[]> {
+    let query = this.db.selectFrom('audit_events').selectAll();
+    if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+    if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+    if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision);
+    if (filter.transport !== undefined) query = query.where('transport', '=', filter.transport);
+    if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+    if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+    const rows = await query.orderBy('seq', 'desc').limit(filter.limit).execute();
+    return rows.map(toAuditEvent);
+  }
+
+  public async pruneAuditEvents(before: string, limit: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('audit_events')
+      .where(
+        'seq',
+        'in',
+        this.db
+          .selectFrom('audit_events')
+          .select('seq')
+          .where('at', '<', before)
+          .orderBy('at')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   public async close(): Promise<void> {

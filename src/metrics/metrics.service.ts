@@ -13,6 +13,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  public readonly auditEvents = new Counter({
+    name: 'krishiv_audit_events_total',
+    help: 'Audit events recorded, by decision',
+    labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+
+  public readonly auditEventsDropped = new Counter({
+    name: 'krishiv_audit_events_dropped_total',
+    help: 'Audit denial events not stored because the write buffer was full (they are still logged)',
+    registers: [this.registry],
+  });
+
   public readonly jwksFetches = new Counter({
     name: 'krishiv_jwks_fetches_total',
     help: 'JWKS fetches by trigger and result',

@@ -16,6 +16,7 @@ import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
 import { AppendOutcomeDto, CreateStreamDto, StreamDto, StreamListDto } from './dto/stream.dto';
 import { AppendOutcome, StreamsService, StreamView } from './streams.service';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('streams')
 @Controller('api/v1/streams')
@@ -24,6 +25,7 @@ export class StreamsController {
 
   @Post()
   @Permission('streams:write')
+  @Audited('streams:create')
   @ApiOperation({ summary: 'Create a stream: an append-only table whose records carry offsets' })
   @ApiCreatedResponse({ type: StreamDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto })
@@ -55,6 +57,7 @@ export class StreamsController {
   @Post(':name/records')
   @HttpCode(200)
   @Permission('streams:write')
+  @Audited('streams:append')
   @ApiOperation({
     summary: 'Append records atomically with consecutive offsets',
     description:

@@ -12,6 +12,7 @@ import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Val
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { StreamsService, StreamView } from './streams.service';
+import { Audited } from '../audit/audited.decorator';
 
 function toWireStream(stream: StreamView): Stream {
   return {
@@ -50,6 +51,7 @@ export class StreamsGrpcController {
 
   @GrpcMethod('StreamService', 'CreateStream')
   @Permission('streams:write')
+  @Audited('streams:create')
   public async createStream(
     @Payload() request: CreateStreamRequest__Output,
     @CurrentPrincipal() principal: Principal,
@@ -71,6 +73,7 @@ export class StreamsGrpcController {
 
   @GrpcMethod('StreamService', 'AppendRecords')
   @Permission('streams:write')
+  @Audited('streams:append')
   public async appendRecords(
     @Payload() request: AppendRecordsRequest__Output,
   ): Promise<AppendRecordsResponse> {

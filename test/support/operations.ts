@@ -255,6 +255,11 @@ export const OPERATIONS: Operation[] = [
       request: () => ({ name: UNKNOWN_STREAM, records: [{ fields: { v: { intValue: 1 } } }] }),
     },
   },
+  {
+    action: 'audit:read',
+    rest: { method: 'GET', path: '/api/v1/audit', query: { pageSize: '5' } },
+    grpc: { service: 'AuditService', method: 'ListEvents', request: () => ({ pageSize: 5 }) },
+  },
 ];
 
 export function operationName(op: Operation): string {

@@ -37,6 +37,8 @@ export class PermissionDeniedError extends CoordinatorError {
   constructor(
     message: string,
     public readonly requiredRole: Role | null,
+    /** The permission-table action that was refused, when the refusal is about one. */
+    public readonly action?: string,
   ) {
     super(403, GrpcStatus.PERMISSION_DENIED, message);
   }

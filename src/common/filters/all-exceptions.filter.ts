@@ -3,6 +3,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { throwError } from 'rxjs';
+import { callFields, requestFields } from '../../audit/audit-context';
+import { AuditService } from '../../audit/audit.service';
+import { AUDITED_OPERATIONS, AuditedOperation } from '../../audit/audited-operations';
+import { requestFor } from '../../auth/request-context';
 import { MetricsService } from '../../metrics/metrics.service';
 import { observeGrpc } from '../../metrics/grpc-metrics.interceptor';
 import {
@@ -62,10 +66,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
   ) {}
 
   public catch(exception: unknown, host: ArgumentsHost) {
     const { body, grpcCode } = this.describe(exception);
+    if (exception instanceof UnauthenticatedError || exception instanceof PermissionDeniedError) {
+      this.recordDenial(exception, host);
+    }
     if (host.getType() === 'rpc') {
       observeGrpc(this.metrics, host, GrpcStatus[grpcCode]);
       return throwError(() => ({ code: grpcCode, message: body.message, details: body.message }));
@@ -116,6 +124,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
       },
       grpcCode: GrpcStatus.INTERNAL,
     };
+  }
+
+  /**
+   * Every 401 and 403 of either transport passes here, whichever guard or service refused it,
+   * so this is the one place denials are audited.
+   */
+  private recordDenial(
+    exception: UnauthenticatedError | PermissionDeniedError,
+    host: ArgumentsHost,
+  ): void {
+    const declared = requestFor(host).auditAction;
+    const refused = exception instanceof PermissionDeniedError ? exception.action : undefined;
+    // A management operation keeps its own name; elsewhere the refused action is the precise
+    // one (a write statement refused on the query route is query:write, not query:read).
+    const operation =
+      declared && Object.prototype.hasOwnProperty.call(AUDITED_OPERATIONS, declared)
+        ? (declared as AuditedOperation)
+        : undefined;
+    this.audit.record({
+      ...callFields(host),
+      action: operation ?? refused ?? declared ?? 'unknown',
+      // What was asked for, as named in the request; nothing is looked up for a refused caller.
+      resource: operation && AUDITED_OPERATIONS[operation](requestFields(host)),
+      decision: 'deny',
+      reason: `${exception.httpStatus} ${exception.message}`,
+    });
   }
 
   /** RFC 6750 §3: no `error=` when the request carried no credentials at all. */
