@@ -20,6 +20,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  public readonly jwksFetchFailures = new Counter({
+    name: 'krishiv_jwks_fetch_failures_total',
+    help: 'Failed JWKS fetches by reason (unreachable, timeout, http_status, too_large, invalid_json, invalid_document, no_usable_keys)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   public readonly jwksKeys = new Gauge({
     name: 'krishiv_jwks_keys',
     help: 'Signing keys currently cached from the JWKS',
