@@ -1,6 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthFailureThrottle } from './auth-failure-throttle';
 import { AuthService } from './auth.service';
+import { clientAddressOf } from './client-address';
+import { PrincipalRateLimiter } from './principal-rate-limiter';
 import { IS_PUBLIC_KEY } from './public.decorator';
 import { requestFor } from './request-context';
 
@@ -10,6 +13,8 @@ export class AuthnGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly throttle: AuthFailureThrottle,
+    private readonly rateLimiter: PrincipalRateLimiter,
   ) {}
 
   public async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -19,7 +24,12 @@ export class AuthnGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const call = requestFor(context);
-    call.principal ??= await this.auth.authenticate(call.headers.authorization);
+    if (call.principal) return true;
+    // Abuse limits: a throttled address is refused before its token is looked at.
+    call.principal = await this.throttle.authenticate(clientAddressOf(context), () =>
+      this.auth.authenticate(call.headers.authorization),
+    );
+    this.rateLimiter.take(call.principal);
     return true;
   }
 }

@@ -27,6 +27,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  public readonly throttled = new Counter({
+    name: 'krishiv_requests_throttled_total',
+    help: 'Requests refused by an abuse limit (auth-failures per address, principal-rate)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   public readonly jwksKeys = new Gauge({
     name: 'krishiv_jwks_keys',
     help: 'Signing keys currently cached from the JWKS',
