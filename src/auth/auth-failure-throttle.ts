@@ -22,6 +22,8 @@ export class AuthFailureThrottle {
   private readonly limit: number;
   private readonly exemptLoopback: boolean;
   private readonly failures: FixedWindowCounter;
+  private readonly windowMs: number;
+  private lastWarnAt = 0;
 
   constructor(
     config: AppConfigService,
@@ -30,10 +32,8 @@ export class AuthFailureThrottle {
     const limits = config.get('limits');
     this.limit = limits.authFailureLimit;
     this.exemptLoopback = limits.authFailureExemptLoopback;
-    this.failures = new FixedWindowCounter(
-      limits.authFailureWindowSecs * 1000,
-      MAX_TRACKED_ADDRESSES,
-    );
+    this.windowMs = limits.authFailureWindowSecs * 1000;
+    this.failures = new FixedWindowCounter(this.windowMs, MAX_TRACKED_ADDRESSES);
   }
 
   /** Runs `authenticate` for a call from `address`, unless that address is being throttled. */
@@ -54,14 +54,19 @@ export class AuthFailureThrottle {
     } catch (err) {
       if (err instanceof UnauthenticatedError && err.credentialsPresent) {
         const after = this.failures.add(address);
-        if (after.count === this.limit) {
-          this.logger.warn(
-            `${address}: ${this.limit} failed authentications; refusing it for ${Math.ceil((after.resetAt - Date.now()) / 1000)} s`,
-          );
-        }
+        if (after.count === this.limit) this.logThrottled(address, after.resetAt);
       }
       throw err;
     }
+  }
+
+  /** One warning per window at most: many addresses at once must not flood the log. */
+  private logThrottled(address: string, resetAt: number): void {
+    const now = Date.now();
+    const message = `${address}: ${this.limit} failed authentications; refusing it for ${Math.ceil((resetAt - now) / 1000)} s`;
+    if (now - this.lastWarnAt < this.windowMs) return this.logger.debug(message);
+    this.lastWarnAt = now;
+    this.logger.warn(`${message} (further addresses this window are logged at debug level)`);
   }
 
   private refusal(resetAt: number): TooManyRequestsError {
