@@ -114,6 +114,15 @@ describe('identity provider faults', () => {
 
   const logLines = (from = 0) => coordinator.logs().slice(from).split('\n');
 
+  /** Log lines reach us through a pipe, after the answers they go with: wait for them. */
+  const waitForLines = (pattern: RegExp, count: number, from = 0) =>
+    pollUntil(
+      async () =>
+        logLines(from).filter((l) => pattern.test(l)).length >= count ? true : undefined,
+      5000,
+      `${count} log line(s) matching ${pattern}`,
+    );
+
   /** Concurrent unknown-kid requests over both transports; all refused, none waits too long. */
   async function expectForgedRefusedFast(count: number) {
     const results = await Promise.all(
@@ -180,6 +189,7 @@ describe('identity provider faults', () => {
       await metric('krishiv_jwks_fetches_total', '{trigger="unknown-kid",result="failure"}'),
     ).toBe(0);
     // One warning for the whole episode, however many attempts failed.
+    await waitForLines(FAILED_LINE, 1);
     expect(logLines().filter((l) => FAILED_LINE.test(l))).toHaveLength(1);
 
     await proxy.setMode('pass');
@@ -190,6 +200,7 @@ describe('identity provider faults', () => {
     );
     expect((await rest(await token())).status).toBe(200);
     expect((await grpc(await token())).code).toBe(status.OK);
+    await waitForLines(RECOVERED_LINE, 1);
     expect(logLines().filter((l) => RECOVERED_LINE.test(l))).toHaveLength(1);
   }, 60_000);
 
@@ -220,6 +231,8 @@ describe('identity provider faults', () => {
       COOLDOWN_MS + 5000,
       'a token of the rotated key verified',
     );
+    // This episode is over too (start-up was the first); later cases count from here.
+    await waitForLines(RECOVERED_LINE, 2);
   });
 
   const faults: [FaultMode, string][] = [
@@ -247,17 +260,14 @@ describe('identity provider faults', () => {
         await metric('krishiv_jwks_fetch_failures_total', `{reason="${reason}"}`),
       ).toBeGreaterThanOrEqual(before + 2);
       expect((await readyz()).status).toBe(200);
+      await waitForLines(FAILED_LINE, 1, logFrom);
       expect(logLines(logFrom).filter((l) => FAILED_LINE.test(l))).toHaveLength(1);
 
       // Back to normal: the next fetch succeeds and says so once.
       await proxy.setMode('pass');
       await sleep(COOLDOWN_MS + 100);
       expect((await rest(await forged())).status).toBe(401);
-      await pollUntil(
-        async () => (logLines(logFrom).some((l) => RECOVERED_LINE.test(l)) ? true : undefined),
-        FETCH_TIMEOUT_MS + SLACK_MS,
-        'a recovery line',
-      );
+      await waitForLines(RECOVERED_LINE, 1, logFrom);
       expect(logLines(logFrom).filter((l) => RECOVERED_LINE.test(l))).toHaveLength(1);
       expect((await grpc(await token())).code).toBe(status.OK);
     },

@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AppConfigService } from '../config/app-config.service';
 import { loadConfig } from '../config/env.schema';
@@ -19,6 +20,9 @@ const fail = () => Promise.reject(new UnauthenticatedError('token is not valid')
 const succeed = () => Promise.resolve(SERVICE);
 
 describe('AuthFailureThrottle', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
   it('refuses an address after the limit of failures, before authenticating, and no other', async () => {
     const throttle = throttleFor({ KRISHIV_AUTH_FAILURE_LIMIT: '3' });
     for (let i = 0; i < 3; i++) {

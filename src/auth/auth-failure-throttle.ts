@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
 import { TooManyRequestsError, UnauthenticatedError } from '../common/errors/coordinator.error';
 import { MetricsService } from '../metrics/metrics.service';
-import { isLoopbackAddress } from './client-address';
+import { isLoopbackAddress, UNKNOWN_ADDRESS } from './client-address';
 import { FixedWindowCounter } from './fixed-window-counter';
 import { Principal } from './principal';
 
@@ -41,7 +41,10 @@ export class AuthFailureThrottle {
     address: string,
     authenticate: () => Promise<Principal>,
   ): Promise<Principal> {
-    if (this.limit === 0 || (this.exemptLoopback && isLoopbackAddress(address))) {
+    // An address the socket did not report is nobody's in particular: never lump callers together.
+    const exempt =
+      address === UNKNOWN_ADDRESS || (this.exemptLoopback && isLoopbackAddress(address));
+    if (this.limit === 0 || exempt) {
       return authenticate();
     }
     const window = this.failures.peek(address);

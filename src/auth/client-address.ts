@@ -1,6 +1,8 @@
 import { isIP, isIPv4 } from 'node:net';
 import { ExecutionContext } from '@nestjs/common';
 
+export const UNKNOWN_ADDRESS = 'unknown';
+
 /**
  * The client's address as the socket sees it: the Fastify request's `ip` on REST, the call's peer
  * (`1.2.3.4:5678`, `::1:5678`, or with an `ipv4:`/`ipv6:` prefix and brackets) on gRPC. No proxy
@@ -9,13 +11,15 @@ import { ExecutionContext } from '@nestjs/common';
 export function clientAddressOf(context: ExecutionContext): string {
   if (context.getType() === 'rpc') {
     const call = context.getArgByIndex(2) as { getPeer?: () => string } | undefined;
-    return peerAddress(call?.getPeer?.() ?? 'unknown');
+    const peer = call?.getPeer?.();
+    return peer ? peerAddress(peer) : UNKNOWN_ADDRESS;
   }
   const request = context.switchToHttp().getRequest<{
     ip?: string;
     socket?: { remoteAddress?: string };
   }>();
-  return normalise(request.ip ?? request.socket?.remoteAddress ?? 'unknown');
+  const address = request.ip ?? request.socket?.remoteAddress;
+  return address ? normalise(address) : UNKNOWN_ADDRESS;
 }
 
 export function peerAddress(peer: string): string {
