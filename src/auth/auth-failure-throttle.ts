@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
-import { TooManyRequestsError, UnauthenticatedError } from '../common/errors/coordinator.error';
+import { UnauthenticatedError } from '../common/errors/coordinator.error';
+import { TooManyRequestsError } from '../common/errors/too-many-requests.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { isLoopbackAddress, UNKNOWN_ADDRESS } from './client-address';
 import { FixedWindowCounter } from './fixed-window-counter';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
-import { TooManyRequestsError } from '../common/errors/coordinator.error';
+import { TooManyRequestsError } from '../common/errors/too-many-requests.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { FixedWindowCounter } from './fixed-window-counter';
 import { Principal } from './principal';

@@ -9,9 +9,9 @@ import {
   CoordinatorError,
   PayloadTooLargeError,
   PermissionDeniedError,
-  TooManyRequestsError,
   UnauthenticatedError,
 } from '../errors/coordinator.error';
+import { TooManyRequestsError } from '../errors/too-many-requests.error';
 
 /**
  * Fastify refuses an oversized body before any handler runs, with a bare "Request body is too
