@@ -19,7 +19,6 @@ import { buildOpenApiDocument } from './openapi';
 import { createRootLogger } from './common/logger-options';
 import { registerRequestLog } from './common/request-log';
 
-export const HTTP_BODY_LIMIT = 2 * 1024 * 1024;
 const MAX_HEADER_BYTES = 64 * 1024;
 
 /** Starts REST and gRPC in one process, behind one guard chain and one exception filter. */
@@ -27,7 +26,8 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
   // Node's default 16 KiB header cap would answer 431 before the 16 KiB token check could
   // give a proper 401 with a reason.
   const adapter = new FastifyAdapter({
-    bodyLimit: HTTP_BODY_LIMIT,
+    // One cap for every route and content type (JSON, NDJSON); larger bodies get 413 unread.
+    bodyLimit: config.limits.httpBodyBytes,
     // Long path parameters reach the handlers, which answer with the contract's 404/400 bodies
     // instead of the router's bare 414.
     maxParamLength: MAX_HEADER_BYTES,

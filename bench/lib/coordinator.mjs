@@ -81,6 +81,8 @@ async function startOnce({
     KRISHIV_PG_ADDR: 'off',
     KRISHIV_DATA_DIR: dataDir,
     KRISHIV_LOG_LEVEL: 'info',
+    // The unknown-kid and bad-token benchmarks flood from loopback on purpose.
+    KRISHIV_AUTH_FAILURE_EXEMPT_LOOPBACK: '1',
     ...env,
   };
   const execArgv = extraExecArgv.map((a) => a.replace('{name}', id));

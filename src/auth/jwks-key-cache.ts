@@ -4,6 +4,7 @@ import { JwksClient } from 'jwks-rsa';
 import { OidcConfig } from '../config/app-config';
 import { UnauthenticatedError } from '../common/errors/coordinator.error';
 import { MetricsService } from '../metrics/metrics.service';
+import { fetchBoundedJson, JwksFailureReason, JwksFetchError } from './jwks-fetch';
 
 export interface CachedKey {
   kid?: string;
@@ -15,6 +16,10 @@ export interface CachedKey {
 type FetchTrigger = 'startup' | 'refresh' | 'unknown-kid';
 
 const MAX_BACKOFF_MS = 60_000;
+/** Real key sets are a few KiB; anything near this is a fault, not keys to parse. */
+export const MAX_JWKS_BYTES = 1024 * 1024;
+/** Curves of the ES256/ES384/ES512 algorithms; other EC keys can verify nothing we accept. */
+const SUPPORTED_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
 
 /**
  * The OIDC provider's signing keys as ready-to-use `KeyObject`s.
@@ -22,7 +27,12 @@ const MAX_BACKOFF_MS = 60_000;
  * - Keys are refreshed every `refreshSecs`; a failed refresh keeps the last good keys.
  * - An unknown `kid` triggers at most one fetch per cooldown window, and concurrent misses share
  *   the fetch in flight (the single-flight/cooldown pair that Envoy, Trino and Temporal lack).
- * - Until the first successful fetch, retries back off from 1 s to 60 s.
+ * - Until the first successful fetch, retries back off from 1 s to 60 s; callers never trigger
+ *   fetches of their own then, so the provider sees at most one attempt per backoff step.
+ * - A caller never waits longer than the fetch timeout, which bounds the whole fetch (discovery,
+ *   connect, headers and body); bodies over `MAX_JWKS_BYTES` are dropped unread.
+ * - Keys of types no accepted algorithm can use are ignored; a set with none left is a failure,
+ *   and the last good keys stay.
  */
 export class JwksKeyCache {
   private readonly logger = new Logger(JwksKeyCache.name);
@@ -62,7 +72,10 @@ export class JwksKeyCache {
 
   public start(): void {
     void this.fetch('startup');
-    this.refreshTimer = setInterval(() => void this.fetch('refresh'), this.oidc.refreshSecs * 1000);
+    // Before the first success the backoff schedule owns the retries.
+    this.refreshTimer = setInterval(() => {
+      if (this.ready) void this.fetch('refresh');
+    }, this.oidc.refreshSecs * 1000);
     this.refreshTimer.unref();
   }
 
@@ -77,9 +90,12 @@ export class JwksKeyCache {
     const found = this.lookup(kid);
     if (found) return found;
     if (this.inFlight) {
-      await this.inFlight;
-    } else if (Date.now() - this.lastFetchStartedAt >= this.oidc.cooldownSecs * 1000) {
-      await this.fetch('unknown-kid');
+      await this.boundedWait(this.inFlight);
+    } else if (
+      this.ready &&
+      Date.now() - this.lastFetchStartedAt >= this.oidc.cooldownSecs * 1000
+    ) {
+      await this.boundedWait(this.fetch('unknown-kid'));
     }
     const after = this.lookup(kid);
     if (after) return after;
@@ -93,6 +109,19 @@ export class JwksKeyCache {
         ? 'token has no kid and the provider publishes several keys'
         : `token is signed by key "${kid.slice(0, 64)}", which the identity provider does not publish`,
     );
+  }
+
+  /** A fetch ends by the timeout anyway; a caller that joins one late waits no longer either. */
+  private async boundedWait(fetch: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.oidc.fetchTimeoutMs);
+    });
+    try {
+      await Promise.race([fetch, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private lookup(kid: string | undefined): CachedKey | undefined {
@@ -117,37 +146,68 @@ export class JwksKeyCache {
   }
 
   private async load(): Promise<CachedKey[]> {
-    if (this.jwksUri === undefined) this.jwksUri = await this.discover();
-    this.client ??= new JwksClient({
+    // One deadline for the whole attempt, discovery included.
+    const signal = AbortSignal.timeout(this.oidc.fetchTimeoutMs);
+    if (this.jwksUri === undefined) this.jwksUri = await this.discover(signal);
+    const client = new JwksClient({
       jwksUri: this.jwksUri,
       cache: false,
       rateLimit: false,
-      timeout: this.oidc.fetchTimeoutMs,
+      fetcher: async (uri: string) => {
+        const document = (await fetchBoundedJson(uri, signal, MAX_JWKS_BYTES)) as {
+          keys?: unknown;
+        } | null;
+        if (typeof document !== 'object' || document === null || !Array.isArray(document.keys)) {
+          throw new JwksFetchError(
+            'invalid_document',
+            'answered with a document that has no keys array',
+          );
+        }
+        return { keys: document.keys };
+      },
     });
-    const signingKeys = await this.client.getSigningKeys();
+    let signingKeys: Awaited<ReturnType<JwksClient['getSigningKeys']>>;
+    try {
+      signingKeys = await client.getSigningKeys();
+    } catch (err) {
+      if (err instanceof JwksFetchError) throw err;
+      throw new JwksFetchError('no_usable_keys', 'published no usable signing keys');
+    }
     const keys: CachedKey[] = [];
+    let ignored = 0;
     for (const signingKey of signingKeys) {
-      const key = createPublicKey(signingKey.getPublicKey());
       // `oct` keys never reach here (jwks-rsa skips them), so HS* can never verify.
+      const key = supportedKey(signingKey.getPublicKey());
+      if (!key) {
+        ignored++;
+        continue;
+      }
       keys.push({ kid: signingKey.kid, key, alg: (signingKey as { alg?: string }).alg });
     }
-    if (keys.length === 0) throw new Error('the JWKS holds no usable signing keys');
+    if (keys.length === 0) {
+      throw new JwksFetchError(
+        'no_usable_keys',
+        `published no usable signing keys (${ignored} of unsupported types ignored)`,
+      );
+    }
     return keys;
   }
 
   /** OpenID Connect Discovery 1.0 §4: `<issuer>/.well-known/openid-configuration`. */
-  private async discover(): Promise<string> {
+  private async discover(signal: AbortSignal): Promise<string> {
     const issuer = this.oidc.issuer as string;
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
-      signal: AbortSignal.timeout(this.oidc.fetchTimeoutMs),
-      headers: { accept: 'application/json' },
-    });
-    if (!response.ok) throw new Error(`discovery document answered HTTP ${response.status}`);
-    const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    if (typeof document.jwks_uri !== 'string')
-      throw new Error('discovery document has no jwks_uri');
+    const document = (await fetchBoundedJson(
+      `${issuer}/.well-known/openid-configuration`,
+      signal,
+      MAX_JWKS_BYTES,
+    )) as { issuer?: unknown; jwks_uri?: unknown } | null;
+    if (typeof document !== 'object' || document === null || typeof document.jwks_uri !== 'string')
+      throw new JwksFetchError('invalid_document', 'served a discovery document without jwks_uri');
     if (typeof document.issuer === 'string' && document.issuer.replace(/\/+$/, '') !== issuer) {
-      throw new Error(`discovery document names issuer "${document.issuer}", expected "${issuer}"`);
+      throw new JwksFetchError(
+        'invalid_document',
+        `served a discovery document naming issuer "${document.issuer}", expected "${issuer}"`,
+      );
     }
     return document.jwks_uri;
   }
@@ -174,11 +234,15 @@ export class JwksKeyCache {
 
   private recordFailure(err: unknown, trigger: FetchTrigger): void {
     this.metrics.jwksFetches.inc({ trigger, result: 'failure' });
+    const reason: JwksFailureReason =
+      err instanceof JwksFetchError ? err.reason : 'invalid_document';
+    this.metrics.jwksFetchFailures.inc({ reason });
     const message = err instanceof Error ? err.message : String(err);
-    // One log line per failure episode, not per attempt.
+    // One log line per failure episode, not per attempt; recovery logs once too.
     if (!this.failing) {
       this.logger.warn(
-        `JWKS fetch from ${this.source} failed: ${message}; ${this.ready ? 'keeping the last good keys' : 'will retry'}`,
+        `JWKS fetch from ${this.source} failed (${reason}): the provider ${message}; ` +
+          `${this.ready ? 'keeping the last good keys' : 'retrying with backoff'}`,
       );
     }
     this.failing = true;
@@ -198,4 +262,23 @@ function sameKeys(a: Map<string, CachedKey>, b: Map<string, CachedKey>): boolean
     if (!other || !other.key.equals(entry.key)) return false;
   }
   return true;
+}
+
+/** The key as a KeyObject when an accepted algorithm (RS*, PS*, ES* on its own curve) can use it. */
+function supportedKey(pem: string): KeyObject | undefined {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return undefined;
+  }
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return key;
+    case 'ec':
+      return SUPPORTED_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '') ? key : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -38,6 +38,21 @@ export interface TlsConfig {
   ca?: Buffer;
 }
 
+/** Abuse limits: throttling of failed authentications and per-principal request rates. */
+export interface AbuseLimitsConfig {
+  /** Failed authentications one client address may make per window; 0 turns the throttle off. */
+  authFailureLimit: number;
+  authFailureWindowSecs: number;
+  /** Loopback clients (127.0.0.0/8, ::1) are never throttled for failed authentications. */
+  authFailureExemptLoopback: boolean;
+  /** Requests one principal may make per window; 0 means no limit. */
+  principalRateLimit: number;
+  principalRateWindowSecs: number;
+  /** Largest HTTP request body and largest gRPC request message, in bytes. */
+  httpBodyBytes: number;
+  grpcMessageBytes: number;
+}
+
 /** The coordinator's whole configuration, validated once at start-up. */
 export interface AppConfig {
   production: boolean;
@@ -65,4 +80,5 @@ export interface AppConfig {
   audit: { retentionDays: number };
   apiDocs: boolean;
   grpcReflection: boolean;
+  limits: AbuseLimitsConfig;
 }

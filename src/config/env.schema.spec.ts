@@ -75,6 +75,15 @@ describe('loadConfig with an empty environment', () => {
       audit: { retentionDays: 90 },
       apiDocs: true,
       grpcReflection: true,
+      limits: {
+        authFailureLimit: 20,
+        authFailureWindowSecs: 60,
+        authFailureExemptLoopback: false,
+        principalRateLimit: 0,
+        principalRateWindowSecs: 1,
+        httpBodyBytes: 2 * 1024 * 1024,
+        grpcMessageBytes: 16 * 1024 * 1024,
+      },
     });
   });
 
@@ -134,6 +143,29 @@ describe('loadConfig parses valid values', () => {
   it('reads the audit retention in days', () => {
     expect(ok(load({ KRISHIV_AUDIT_RETENTION_DAYS: '7' })).audit).toEqual({ retentionDays: 7 });
     expect(ok(load({ KRISHIV_AUDIT_RETENTION_DAYS: ' 3650 ' })).audit.retentionDays).toBe(3650);
+  });
+
+  it('reads the abuse limits', () => {
+    const config = ok(
+      load({
+        KRISHIV_AUTH_FAILURE_LIMIT: '0',
+        KRISHIV_AUTH_FAILURE_WINDOW_SECS: '300',
+        KRISHIV_AUTH_FAILURE_EXEMPT_LOOPBACK: 'yes',
+        KRISHIV_PRINCIPAL_RATE_LIMIT: '50',
+        KRISHIV_PRINCIPAL_RATE_WINDOW_SECS: '10',
+        KRISHIV_HTTP_BODY_LIMIT_BYTES: '65536',
+        KRISHIV_GRPC_MAX_MESSAGE_BYTES: '1048576',
+      }),
+    );
+    expect(config.limits).toEqual({
+      authFailureLimit: 0,
+      authFailureWindowSecs: 300,
+      authFailureExemptLoopback: true,
+      principalRateLimit: 50,
+      principalRateWindowSecs: 10,
+      httpBodyBytes: 65536,
+      grpcMessageBytes: 1048576,
+    });
   });
 
   it('reads the log level case-insensitively', () => {
@@ -223,6 +255,13 @@ describe('loadConfig reports every invalid value with the variable name', () => 
     ['KRISHIV_AUDIT_RETENTION_DAYS', '0'],
     ['KRISHIV_AUDIT_RETENTION_DAYS', '3651'],
     ['KRISHIV_AUDIT_RETENTION_DAYS', 'forever'],
+    ['KRISHIV_AUTH_FAILURE_LIMIT', '-1'],
+    ['KRISHIV_AUTH_FAILURE_WINDOW_SECS', '0'],
+    ['KRISHIV_AUTH_FAILURE_EXEMPT_LOOPBACK', 'sometimes'],
+    ['KRISHIV_PRINCIPAL_RATE_LIMIT', 'lots'],
+    ['KRISHIV_PRINCIPAL_RATE_WINDOW_SECS', '3601'],
+    ['KRISHIV_HTTP_BODY_LIMIT_BYTES', '100'],
+    ['KRISHIV_GRPC_MAX_MESSAGE_BYTES', '2MiB'],
   ];
 
   it.each(cases)('%s=%p', (variable, value) => {

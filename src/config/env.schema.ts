@@ -176,6 +176,13 @@ const envSchema = z.object({
   KRISHIV_STREAMING_TICK_MS: integer(200, 10, 60_000),
   KRISHIV_AUDIT_RETENTION_DAYS: integer(90, 1, 3650),
   KRISHIV_API_DOCS: z.string().optional(),
+  KRISHIV_AUTH_FAILURE_LIMIT: integer(20, 0, 1_000_000),
+  KRISHIV_AUTH_FAILURE_WINDOW_SECS: integer(60, 1, 86_400),
+  KRISHIV_AUTH_FAILURE_EXEMPT_LOOPBACK: flag,
+  KRISHIV_PRINCIPAL_RATE_LIMIT: integer(0, 0, 1_000_000),
+  KRISHIV_PRINCIPAL_RATE_WINDOW_SECS: integer(1, 1, 3_600),
+  KRISHIV_HTTP_BODY_LIMIT_BYTES: integer(2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  KRISHIV_GRPC_MAX_MESSAGE_BYTES: integer(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -448,6 +455,15 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
         ? !env.KRISHIV_PRODUCTION
         : TRUTHY.has(apiDocsRaw),
     grpcReflection: !env.KRISHIV_PRODUCTION,
+    limits: {
+      authFailureLimit: env.KRISHIV_AUTH_FAILURE_LIMIT,
+      authFailureWindowSecs: env.KRISHIV_AUTH_FAILURE_WINDOW_SECS,
+      authFailureExemptLoopback: env.KRISHIV_AUTH_FAILURE_EXEMPT_LOOPBACK,
+      principalRateLimit: env.KRISHIV_PRINCIPAL_RATE_LIMIT,
+      principalRateWindowSecs: env.KRISHIV_PRINCIPAL_RATE_WINDOW_SECS,
+      httpBodyBytes: env.KRISHIV_HTTP_BODY_LIMIT_BYTES,
+      grpcMessageBytes: env.KRISHIV_GRPC_MAX_MESSAGE_BYTES,
+    },
   };
 
   if (config.production) productionRefusals(env, config, fileTokens, uiFileTokens, problems);

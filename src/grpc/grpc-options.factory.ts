@@ -29,7 +29,8 @@ export function grpcOptions(config: AppConfig, health: GrpcHealthService): GrpcO
       credentials,
       loader: PROTO_LOADER_OPTIONS,
       gracefulShutdown: true,
-      maxReceiveMessageLength: 16 * 1024 * 1024,
+      // Applies to every RPC; grpc-js answers RESOURCE_EXHAUSTED before a handler runs.
+      maxReceiveMessageLength: config.limits.grpcMessageBytes,
       onLoadPackageDefinition: (pkg, server) => {
         health.implementation.addToServer(server);
         if (config.grpcReflection) new ReflectionService(pkg).addToServer(server);

@@ -33,6 +33,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  public readonly jwksFetchFailures = new Counter({
+    name: 'krishiv_jwks_fetch_failures_total',
+    help: 'Failed JWKS fetches by reason (unreachable, timeout, http_status, too_large, invalid_json, invalid_document, no_usable_keys)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  public readonly throttled = new Counter({
+    name: 'krishiv_requests_throttled_total',
+    help: 'Requests refused by an abuse limit (auth-failures per address, principal-rate)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   public readonly jwksKeys = new Gauge({
     name: 'krishiv_jwks_keys',
     help: 'Signing keys currently cached from the JWKS',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { throwError } from 'rxjs';
 import { callFields, requestFields } from '../../audit/audit-context';
 import { AuditService } from '../../audit/audit.service';
@@ -11,9 +11,27 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { observeGrpc } from '../../metrics/grpc-metrics.interceptor';
 import {
   CoordinatorError,
+  PayloadTooLargeError,
   PermissionDeniedError,
   UnauthenticatedError,
 } from '../errors/coordinator.error';
+import { TooManyRequestsError } from '../errors/too-many-requests.error';
+
+/**
+ * Fastify refuses an oversized body before any handler runs, with a bare "Request body is too
+ * large"; the caller is told the limit instead (the route's own `bodyLimit`).
+ */
+function bodyLimitError(exception: unknown, host: ArgumentsHost): PayloadTooLargeError | undefined {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 413) return undefined;
+  if (host.getType() !== 'http') return undefined;
+  const request = host.switchToHttp().getRequest<{ routeOptions?: { bodyLimit?: number } }>();
+  const limit = request.routeOptions?.bodyLimit;
+  return new PayloadTooLargeError(
+    limit
+      ? `request body is larger than the limit of ${limit} bytes; send a smaller body`
+      : 'request body is too large; send a smaller body',
+  );
+}
 
 interface ErrorBody {
   statusCode: number;
@@ -70,18 +88,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
   ) {}
 
   public catch(exception: unknown, host: ArgumentsHost) {
-    const { body, grpcCode } = this.describe(exception);
-    if (exception instanceof UnauthenticatedError || exception instanceof PermissionDeniedError) {
+    const { body, grpcCode } = this.describe(bodyLimitError(exception, host) ?? exception);
+    if (
+      exception instanceof UnauthenticatedError ||
+      exception instanceof PermissionDeniedError ||
+      exception instanceof TooManyRequestsError
+    ) {
       this.recordDenial(exception, host);
     }
     if (host.getType() === 'rpc') {
       observeGrpc(this.metrics, host, GrpcStatus[grpcCode]);
-      return throwError(() => ({ code: grpcCode, message: body.message, details: body.message }));
+      const error = { code: grpcCode, message: body.message, details: body.message };
+      return throwError(() => ({ ...error, metadata: this.grpcTrailers(exception) }));
     }
     const { httpAdapter } = this.adapterHost;
     const response = host.switchToHttp().getResponse();
     const header = this.wwwAuthenticate(exception);
     if (header) httpAdapter.setHeader(response, 'WWW-Authenticate', header);
+    if (exception instanceof TooManyRequestsError) {
+      httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSecs));
+    }
     httpAdapter.reply(response, body, body.statusCode);
   }
 
@@ -127,11 +153,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   /**
-   * Every 401 and 403 of either transport passes here, whichever guard or service refused it,
+   * Every 401, 403 and 429 of either transport passes here, whichever guard or service refused it,
    * so this is the one place denials are audited.
    */
   private recordDenial(
-    exception: UnauthenticatedError | PermissionDeniedError,
+    exception: UnauthenticatedError | PermissionDeniedError | TooManyRequestsError,
     host: ArgumentsHost,
   ): void {
     const declared = requestFor(host).auditAction;
@@ -150,6 +176,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       decision: 'deny',
       reason: `${exception.httpStatus} ${exception.message}`,
     });
+  }
+
+  /** gRPC has no Retry-After; the same name and value travel as trailing metadata. */
+  private grpcTrailers(exception: unknown): Metadata | undefined {
+    if (!(exception instanceof TooManyRequestsError)) return undefined;
+    const metadata = new Metadata();
+    metadata.set('retry-after', String(exception.retryAfterSecs));
+    return metadata;
   }
 
   /** RFC 6750 §3: no `error=` when the request carried no credentials at all. */
