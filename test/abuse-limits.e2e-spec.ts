@@ -241,6 +241,17 @@ describe('abuse limits', () => {
           .status,
       ).toBe(401);
       expect(await metric('limit="auth-failures"')).toBeGreaterThanOrEqual(3);
+      // Each refusal is a denial in the audit trail, with the address it came from.
+      const audit = await send(coordinator, 'GET', '/api/v1/audit?decision=deny&pageSize=200', {
+        token: serviceToken,
+        from: other,
+      });
+      expect(audit.status).toBe(200);
+      const throttled = (audit.body.events as { reason: string; clientAddress: string }[]).filter(
+        (e) => e.reason.startsWith('429 '),
+      );
+      expect(throttled.length).toBeGreaterThanOrEqual(3);
+      expect(throttled.map((e) => e.clientAddress)).toContain(from);
 
       // The window ends and the address is served again.
       await sleep(retryAfter * 1000 + 200);
