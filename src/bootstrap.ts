@@ -146,6 +146,7 @@ function installSignalHandlers(
     logger.log(`${signal} received`);
     if (closing) return;
     closing = true;
+    app.get(LifecycleService).beginDrain(signal);
     const force = setTimeout(() => {
       logger.warn(`shutdown grace of ${config.shutdownGraceMs} ms expired; exiting`);
       process.exit(0);

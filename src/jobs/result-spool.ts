@@ -92,10 +92,16 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
               : quoteIdentifier(c.name),
           )
           .join(', ');
-        await connection.run(
-          `COPY (SELECT ${select} FROM ${name}) TO ${quoteLiteral(partial)} (FORMAT parquet)`,
-        );
-        await rename(partial, path);
+        try {
+          await connection.run(
+            `COPY (SELECT ${select} FROM ${name}) TO ${quoteLiteral(partial)} (FORMAT parquet)`,
+          );
+          await rename(partial, path);
+        } catch (err) {
+          // A disk that filled up mid-copy leaves a truncated file: never keep it.
+          await rm(partial, { force: true }).catch(() => undefined);
+          throw err;
+        }
         return rowCount;
       } finally {
         await connection.run(`DROP TABLE IF EXISTS ${name}`);

@@ -6,6 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { FailedPreconditionError } from '../common/errors/coordinator.error';
+import { failureMessage } from '../common/errors/storage-exhausted.error';
 import { columnsOf } from '../engine/result-set';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
@@ -72,6 +73,7 @@ export class SavepointWriter {
   ): Promise<'continue' | (() => Promise<void>)> {
     const final = this.directoryOf(job.id, savepoint.id);
     const partial = `${final}.partial`;
+    let renamed = false;
     try {
       await rm(partial, { recursive: true, force: true });
       await mkdir(partial, { recursive: true, mode: 0o700 });
@@ -102,6 +104,7 @@ export class SavepointWriter {
       // A crash after an earlier rename but before its record was updated leaves a stale copy.
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);
+      renamed = true;
       const complete = async () => {
         await this.store.updateSavepoint(savepoint.id, {
           state: 'completed',
@@ -117,11 +120,16 @@ export class SavepointWriter {
       return 'continue';
     } catch (err) {
       await rm(partial, { recursive: true, force: true }).catch(() => undefined);
-      const message = (err as Error).message;
-      this.logger.warn(`savepoint ${savepoint.id} of job ${job.id} failed: ${message}`);
+      // Files whose record never said completed are no savepoint: nothing may point at them.
+      if (renamed) await rm(final, { recursive: true, force: true }).catch(() => undefined);
+      this.logger.warn(
+        `savepoint ${savepoint.id} of job ${job.id} failed: ${(err as Error).message}`,
+      );
+      // Should the store be full too, this throws and the savepoint stays pending: the job
+      // pauses and takes it again once space is freed.
       await this.store.updateSavepoint(savepoint.id, {
         state: 'failed',
-        error: message.slice(0, 2000),
+        error: failureMessage(err, this.config.get('dataDir')).slice(0, 2000),
       });
       return 'continue';
     }

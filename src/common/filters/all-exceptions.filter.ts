@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { throwError } from 'rxjs';
+import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { observeGrpc } from '../../metrics/grpc-metrics.interceptor';
 import {
@@ -10,6 +11,7 @@ import {
   PermissionDeniedError,
   UnauthenticatedError,
 } from '../errors/coordinator.error';
+import { asStorageError } from '../errors/storage-exhausted.error';
 
 interface ErrorBody {
   statusCode: number;
@@ -30,6 +32,7 @@ const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
   501: GrpcStatus.UNIMPLEMENTED,
   503: GrpcStatus.UNAVAILABLE,
   504: GrpcStatus.DEADLINE_EXCEEDED,
+  507: GrpcStatus.RESOURCE_EXHAUSTED,
 };
 
 const REASONS: Record<number, string> = {
@@ -62,6 +65,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfigService,
   ) {}
 
   public catch(exception: unknown, host: ArgumentsHost) {
@@ -77,7 +81,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     httpAdapter.reply(response, body, body.statusCode);
   }
 
-  private describe(exception: unknown): { body: ErrorBody; grpcCode: GrpcStatus } {
+  private describe(thrown: unknown): { body: ErrorBody; grpcCode: GrpcStatus } {
+    // A full disk may surface from any layer (SQLite, the engine, a file write): always a 507.
+    const exception = asStorageError(thrown, this.config.get('dataDir'));
+    if (exception !== thrown) {
+      // The caller hears only which directory is full; the log keeps what failed where.
+      this.logger.warn(`out of space: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    }
     if (exception instanceof CoordinatorError) {
       const body: ErrorBody = {
         statusCode: exception.httpStatus,
