@@ -352,5 +352,9 @@ describe('storage faults: the data dir fills up', () => {
       completed.map((s) => `${streamingJob.id}/${s.id}`).sort(),
     );
     expect((await admin.current(streamingJob.id)).state).toBe('running');
+    // Results cut short by the fault left no partial Parquet file behind.
+    expect(readdirSync(join(dataDir, 'results')).filter((f) => !f.endsWith('.parquet'))).toEqual(
+      [],
+    );
   });
 });
