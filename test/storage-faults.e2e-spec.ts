@@ -170,7 +170,7 @@ describe('storage faults: the data dir fills up', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('ends a savepoint cut short by the full disk failed, naming the data dir, with no files left', async () => {
+  it('ends a savepoint and a job result cut short by the full disk failed, naming the data dir, with no files left', async () => {
     const before = savepointDirectories(dataDir);
     // Room for the metadata, not for the sink's state file (about 1.5 MB).
     ballast.push(fill(dataDir, 'ballast-1', 256 * 1024));
@@ -182,6 +182,18 @@ describe('storage faults: the data dir fills up', () => {
     expect(savepointDirectories(dataDir)).toEqual(before);
     // The job goes on: a failed savepoint is not a failed job.
     expect((await admin.current(streamingJob.id)).state).toBe('running');
+
+    // A batch job whose result (several MB of Parquet) does not fit fails the same way.
+    const big = expectStatus(
+      await submit('SELECT range AS n, md5(range::VARCHAR) AS h FROM range(300000)'),
+      202,
+    );
+    const { job } = await admin.waitForJob(
+      big.id,
+      (j) => j.state !== 'queued' && j.state !== 'running',
+    );
+    expect(job).toMatchObject({ state: 'failed', error: outOfSpace });
+    expect(readdirSync(join(dataDir, 'results'))).toEqual([]);
   });
 
   it('answers 507 / RESOURCE_EXHAUSTED naming the data dir for appends, submits and savepoints', async () => {
