@@ -168,7 +168,10 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   /** Maps a failure for the caller, noticing when it left the instance unusable. */
   private async failure(err: unknown): Promise<unknown> {
     const dataDir = this.config.get('dataDir');
-    if (!this.invalid && (isFatalEngineError(err) || (isOutOfSpace(err) && !(await this.healthy())))) {
+    if (
+      !this.invalid &&
+      (isFatalEngineError(err) || (isOutOfSpace(err) && !(await this.healthy())))
+    ) {
       this.invalid = true;
       this.logger.error(
         `engine instance invalidated (${err instanceof Error ? err.message : String(err)}); it is reopened once its connections are closed`,

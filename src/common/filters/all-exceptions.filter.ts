@@ -86,7 +86,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const exception = asStorageError(thrown, this.config.get('dataDir'));
     if (exception !== thrown) {
       // The caller hears only which directory is full; the log keeps what failed where.
-      this.logger.warn(`out of space: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+      this.logger.warn(
+        `out of space: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+      );
     }
     if (exception instanceof CoordinatorError) {
       const body: ErrorBody = {
