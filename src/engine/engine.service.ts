@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { UnavailableError } from '../common/errors/coordinator.error';
+import { CoordinatorError, UnavailableError } from '../common/errors/coordinator.error';
 import { asStorageError, isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { AppConfigService } from '../config/app-config.service';
 import { createProgressTable } from '../streams/streaming-executor';
@@ -179,7 +179,10 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
       for (const connection of this.connections) connection.interrupt();
     }
     if (isOutOfSpace(err)) return asStorageError(err, dataDir);
-    if (isFatalEngineError(err)) {
+    // On an invalidated instance any engine error (an interrupt from the reopen included) says
+    // only that; the caller's own mistakes (typed errors other than an interrupt) keep theirs.
+    const typed = err instanceof CoordinatorError && !/interrupt/i.test(err.message);
+    if (isFatalEngineError(err) || (this.invalid && !typed)) {
       return new UnavailableError('the engine hit a fatal error and is being reopened; retry');
     }
     return err;
