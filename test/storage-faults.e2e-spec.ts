@@ -137,8 +137,8 @@ describe('storage faults: the data dir fills up', () => {
       mounted = true;
     } catch (err) {
       throw new Error(
-        `the storage-faults suite needs root: it mounts a ${TMPFS_SIZE} tmpfs as the data dir ` +
-          `(CI runs it as root). mount said: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`,
+        `the storage-faults suite needs root (allowed to mount, i.e. CAP_SYS_ADMIN): it mounts a ` +
+          `${TMPFS_SIZE} tmpfs as the data dir; CI runs it as root. mount said: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`,
       );
     }
     await deployment.start();
