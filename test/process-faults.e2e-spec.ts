@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -321,6 +321,38 @@ describe(`SIGKILL at random moments (seed ${SEED}), ${ROUNDS} rounds on one data
       for (const file of manifest.files) {
         expect(sha256(join(savepoint.location, file.name))).toBe(file.sha256);
       }
+    }
+    // Nothing half-written survives a restart. A partial file may exist only while its writer
+    // runs (a job, or a savepoint taken again after the restart): state first, then the file.
+    const strays: { path: string; state: () => Promise<string> }[] = [];
+    const results = join(deployment.dataDir, 'results');
+    for (const name of readdirSync(results).filter((n) => n.endsWith('.partial'))) {
+      const jobId = name.replace(/\.parquet\.partial$/, '');
+      strays.push({
+        path: join(results, name),
+        state: async () => (await admin.current(jobId)).state,
+      });
+    }
+    const savepointRoot = join(deployment.dataDir, 'savepoints');
+    for (const job of readdirSync(savepointRoot)) {
+      for (const name of readdirSync(join(savepointRoot, job)).filter((n) =>
+        n.endsWith('.partial'),
+      )) {
+        const id = name.replace(/\.partial$/, '');
+        strays.push({
+          path: join(savepointRoot, job, name),
+          state: async () =>
+            expectStatus(await admin.call('GET', `/api/v1/savepoints/${id}`), 200).state,
+        });
+      }
+    }
+    for (const stray of strays) {
+      const state = await stray.state();
+      if (existsSync(stray.path))
+        expect([stray.path, state]).toEqual([
+          stray.path,
+          expect.stringMatching(/^(running|pending)$/),
+        ]);
     }
     // The newest completed savepoint restores (its checksums verified by the coordinator too).
     const newest = completed.at(-1);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { FailedPreconditionError } from '../common/errors/coordinator.error';
@@ -47,7 +47,7 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * complete, so a half-written one is never visible.
  */
 @Injectable()
-export class SavepointWriter {
+export class SavepointWriter implements OnModuleInit {
   private readonly logger = new Logger(SavepointWriter.name);
 
   constructor(
@@ -55,6 +55,18 @@ export class SavepointWriter {
     private readonly store: MetadataStore,
     private readonly spool: ResultSpool,
   ) {}
+
+  /** Removes savepoint folders a killed process left half-written (never visible to callers). */
+  public async onModuleInit(): Promise<void> {
+    const root = join(this.config.get('dataDir'), 'savepoints');
+    const jobs = await readdir(root).catch(() => [] as string[]);
+    for (const job of jobs) {
+      const entries = await readdir(join(root, job)).catch(() => [] as string[]);
+      for (const entry of entries.filter((name) => name.endsWith('.partial'))) {
+        await rm(join(root, job, entry), { recursive: true, force: true });
+      }
+    }
+  }
 
   public directoryOf(jobId: string, savepointId: string): string {
     return join(this.config.get('dataDir'), 'savepoints', jobId, savepointId);
