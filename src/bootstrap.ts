@@ -20,6 +20,8 @@ import { createRootLogger } from './common/logger-options';
 import { registerRequestLog } from './common/request-log';
 
 const MAX_HEADER_BYTES = 64 * 1024;
+/** How long the listeners stay open after a signal flipped readiness, at most. */
+const LAME_DUCK_MS = 1000;
 
 /** Starts REST and gRPC in one process, behind one guard chain and one exception filter. */
 export async function startCoordinator(config: AppConfig): Promise<NestFastifyApplication> {
@@ -149,18 +151,26 @@ function installSignalHandlers(
     logger.log(`${signal} received`);
     if (closing) return;
     closing = true;
+    app.get(LifecycleService).beginDrain(signal);
     const force = setTimeout(() => {
       logger.warn(`shutdown grace of ${config.shutdownGraceMs} ms expired; exiting`);
       process.exit(0);
     }, config.shutdownGraceMs);
     force.unref();
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: Error) => {
-        logger.error(`error during shutdown: ${err.message}`);
-        process.exit(1);
-      });
+    // A short lame-duck period: the listeners stay open, answering probes "not ready" and new
+    // calls 503 / UNAVAILABLE, so load balancers and health checkers see the flip before
+    // connections start being refused.
+    setTimeout(
+      () =>
+        app
+          .close()
+          .then(() => process.exit(0))
+          .catch((err: Error) => {
+            logger.error(`error during shutdown: ${err.message}`);
+            process.exit(1);
+          }),
+      Math.min(LAME_DUCK_MS, Math.floor(config.shutdownGraceMs / 2)),
+    );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

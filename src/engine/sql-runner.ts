@@ -13,8 +13,9 @@ import {
   InvalidArgumentError,
   PermissionDeniedError,
 } from '../common/errors/coordinator.error';
+import { isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { requiredRole } from '../roles/permissions';
-import { EngineService } from './engine.service';
+import { EngineService, isFatalEngineError } from './engine.service';
 import { classifyStatement, StatementClass } from './statement-classifier';
 
 /** DuckDB error classes that describe the caller's SQL, not a fault of the coordinator. */
@@ -159,6 +160,8 @@ export class SqlRunner {
   public translate(err: unknown, principal: Principal): unknown {
     if (err instanceof CoordinatorError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    // A full disk or a fatal engine error is not the caller's SQL: the engine service reports it.
+    if (isOutOfSpace(err) || isFatalEngineError(err)) return err;
     const text = message.replace(
       /^Failed to (extract statements|prepare statement|execute prepared statement): /,
       '',

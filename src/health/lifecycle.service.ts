@@ -23,6 +23,15 @@ export class LifecycleService implements BeforeApplicationShutdown, OnApplicatio
   private drainStartedAt = 0;
 
   public beforeApplicationShutdown(signal?: string): void {
+    this.beginDrain(signal);
+  }
+
+  /**
+   * Not ready, gRPC health NOT_SERVING, new calls refused: called by the signal handler before
+   * anything else stops, so probes see it first whichever module shuts down first.
+   */
+  public beginDrain(signal?: string): void {
+    if (this.draining) return;
     this.draining = true;
     this.drainStartedAt = Date.now();
     this.grpcHealth.setServing(false);

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { isRole, Principal } from '../auth/principal';
+import { failureMessage, isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';
 import { interruptUntilDone } from '../engine/interrupt';
@@ -256,23 +257,27 @@ export class JobRunner
         outcome = { state: 'cancelled', cancelledBy: stop.actor };
         detail = `cancelled by ${stop.actor}`;
       } else {
-        const message = stop ? stopMessage(stop, executorId) : errorMessage(err);
+        const message = stop
+          ? stopMessage(stop, executorId)
+          : failureMessage(err, this.config.get('dataDir'));
         outcome = { state: 'failed', error: message };
         detail = message;
       }
     } finally {
       clearTimeout(timer);
     }
-    const finished = await this.store.transitionJob(
-      job.id,
-      ['running'],
-      { ...outcome, finishedAt: now() },
-      {
-        at: now(),
-        actor: outcome.state === 'cancelled' ? (outcome.cancelledBy as string) : executorId,
-        event: outcome.state as string,
-        detail,
-      },
+    const finished = await this.persist(() =>
+      this.store.transitionJob(
+        job.id,
+        ['running'],
+        { ...outcome, finishedAt: now() },
+        {
+          at: now(),
+          actor: outcome.state === 'cancelled' ? (outcome.cancelledBy as string) : executorId,
+          event: outcome.state as string,
+          detail,
+        },
+      ),
     );
     if (!finished && outcome.resultPath) await this.spool.remove(outcome.resultPath);
     this.metrics.jobDuration.observe(
@@ -308,7 +313,7 @@ export class JobRunner
         },
       );
     } catch (err) {
-      if (!entry.stop) failure = errorMessage(err);
+      if (!entry.stop) failure = failureMessage(err, this.config.get('dataDir'));
     }
     const stop = entry.stop;
     const savepoint = stopper?.savepoint;
@@ -332,18 +337,20 @@ export class JobRunner
       : stop?.kind === 'cancel'
         ? { state: 'cancelled', cancelledBy: stop.actor }
         : { state: 'failed', error: stop ? stopMessage(stop, executorId) : (failure ?? 'stopped') };
-    await this.store.transitionJob(
-      job.id,
-      ['running'],
-      { ...outcome, finishedAt: at },
-      {
-        at,
-        actor: outcome.cancelledBy ?? executorId,
-        event: outcome.state as string,
-        detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
-      },
+    await this.persist(() =>
+      this.store.transitionJob(
+        job.id,
+        ['running'],
+        { ...outcome, finishedAt: at },
+        {
+          at,
+          actor: outcome.cancelledBy ?? executorId,
+          event: outcome.state as string,
+          detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
+        },
+      ),
     );
-    await stopper?.complete();
+    if (stopper) await this.persist(stopper.complete);
     // Savepoints still waiting for a job that has ended can never be taken.
     for (const pending of await this.store.pendingSavepoints()) {
       if (pending.jobId !== job.id) continue;
@@ -351,6 +358,22 @@ export class JobRunner
         state: 'failed',
         error: `job ${job.id} ended (${outcome.state as string}) before the savepoint was taken`,
       });
+    }
+  }
+
+  /**
+   * A state change that must not be lost to a full disk: retried until it is stored, or until the
+   * coordinator shuts down (the next start then recovers the job as after a crash).
+   */
+  private async persist<T>(write: () => Promise<T>): Promise<T> {
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isOutOfSpace(err) || !this.accepting) throw err;
+        this.logger.warn(`metadata store is out of space; retrying a job update in ${delayMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
     }
   }
 
@@ -384,8 +407,4 @@ function stopMessage(stop: Exclude<StopReason, { kind: 'cancel' }>, executorId: 
     case 'shutdown':
       return `interrupted: the coordinator shut down while the job ran on ${executorId}`;
   }
-}
-
-function errorMessage(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, 4000);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
@@ -41,6 +41,10 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
 
   public async onModuleInit(): Promise<void> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    // A process killed mid-copy leaves its partial file: nothing refers to it, it only takes space.
+    for (const name of await readdir(this.directory)) {
+      if (name.endsWith('.partial')) await rm(join(this.directory, name), { force: true });
+    }
     this.instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
@@ -92,10 +96,16 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
               : quoteIdentifier(c.name),
           )
           .join(', ');
-        await connection.run(
-          `COPY (SELECT ${select} FROM ${name}) TO ${quoteLiteral(partial)} (FORMAT parquet)`,
-        );
-        await rename(partial, path);
+        try {
+          await connection.run(
+            `COPY (SELECT ${select} FROM ${name}) TO ${quoteLiteral(partial)} (FORMAT parquet)`,
+          );
+          await rename(partial, path);
+        } catch (err) {
+          // A disk that filled up mid-copy leaves a truncated file: never keep it.
+          await rm(partial, { force: true }).catch(() => undefined);
+          throw err;
+        }
         return rowCount;
       } finally {
         await connection.run(`DROP TABLE IF EXISTS ${name}`);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { FailedPreconditionError } from '../common/errors/coordinator.error';
+import { failureMessage } from '../common/errors/storage-exhausted.error';
 import { columnsOf } from '../engine/result-set';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
@@ -46,7 +47,7 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * complete, so a half-written one is never visible.
  */
 @Injectable()
-export class SavepointWriter {
+export class SavepointWriter implements OnModuleInit {
   private readonly logger = new Logger(SavepointWriter.name);
 
   constructor(
@@ -54,6 +55,18 @@ export class SavepointWriter {
     private readonly store: MetadataStore,
     private readonly spool: ResultSpool,
   ) {}
+
+  /** Removes savepoint folders a killed process left half-written (never visible to callers). */
+  public async onModuleInit(): Promise<void> {
+    const root = join(this.config.get('dataDir'), 'savepoints');
+    const jobs = await readdir(root).catch(() => [] as string[]);
+    for (const job of jobs) {
+      const entries = await readdir(join(root, job)).catch(() => [] as string[]);
+      for (const entry of entries.filter((name) => name.endsWith('.partial'))) {
+        await rm(join(root, job, entry), { recursive: true, force: true });
+      }
+    }
+  }
 
   public directoryOf(jobId: string, savepointId: string): string {
     return join(this.config.get('dataDir'), 'savepoints', jobId, savepointId);
@@ -72,6 +85,7 @@ export class SavepointWriter {
   ): Promise<'continue' | (() => Promise<void>)> {
     const final = this.directoryOf(job.id, savepoint.id);
     const partial = `${final}.partial`;
+    let renamed = false;
     try {
       await rm(partial, { recursive: true, force: true });
       await mkdir(partial, { recursive: true, mode: 0o700 });
@@ -102,6 +116,7 @@ export class SavepointWriter {
       // A crash after an earlier rename but before its record was updated leaves a stale copy.
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);
+      renamed = true;
       const complete = async () => {
         await this.store.updateSavepoint(savepoint.id, {
           state: 'completed',
@@ -117,11 +132,16 @@ export class SavepointWriter {
       return 'continue';
     } catch (err) {
       await rm(partial, { recursive: true, force: true }).catch(() => undefined);
-      const message = (err as Error).message;
-      this.logger.warn(`savepoint ${savepoint.id} of job ${job.id} failed: ${message}`);
+      // Files whose record never said completed are no savepoint: nothing may point at them.
+      if (renamed) await rm(final, { recursive: true, force: true }).catch(() => undefined);
+      this.logger.warn(
+        `savepoint ${savepoint.id} of job ${job.id} failed: ${(err as Error).message}`,
+      );
+      // Should the store be full too, this throws and the savepoint stays pending: the job
+      // pauses and takes it again once space is freed.
       await this.store.updateSavepoint(savepoint.id, {
         state: 'failed',
-        error: message.slice(0, 2000),
+        error: failureMessage(err, this.config.get('dataDir')).slice(0, 2000),
       });
       return 'continue';
     }

@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
-import { AlreadyExistsError, InvalidArgumentError } from '../common/errors/coordinator.error';
+import {
+  AlreadyExistsError,
+  InvalidArgumentError,
+  UnavailableError,
+} from '../common/errors/coordinator.error';
+import { isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { EngineService } from '../engine/engine.service';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import {
@@ -18,6 +23,9 @@ import { SavepointWriter } from './savepoint-writer';
 const SINK_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /** Records folded per micro-batch at most, so one batch never holds a transaction for long. */
 const MAX_BATCH_RECORDS = 100_000;
+/** First and longest pause of a streaming job whose data dir is full, before it tries again. */
+const STORAGE_RETRY_MS = 500;
+const MAX_STORAGE_RETRY_MS = 5_000;
 
 export function requireSinkName(value: unknown): string {
   if (typeof value !== 'string' || !SINK_NAME.test(value)) {
@@ -52,6 +60,7 @@ export interface StreamingControl {
  */
 @Injectable()
 export class StreamingJobs {
+  private readonly logger = new Logger(StreamingJobs.name);
   private readonly pending = new Map<string, SavepointRecord[]>();
   private readonly streamOfJob = new Map<string, string>();
   private readonly sinkLocks = new Map<string, Promise<void>>();
@@ -123,16 +132,40 @@ export class StreamingJobs {
     control: StreamingControl,
     onConnection: (c: DuckDBConnection) => void,
   ): Promise<SavepointStop | undefined> {
+    let backoffMs = STORAGE_RETRY_MS;
+    while (!control.stopped()) {
+      try {
+        return await this.fold(job, control, onConnection);
+      } catch (err) {
+        // A full disk (or the engine reopening after one) pauses the job instead of failing it:
+        // its committed offset is intact, and it resumes once space is freed.
+        if (control.stopped() || !(isOutOfSpace(err) || err instanceof UnavailableError)) throw err;
+        this.logger.warn(
+          `streaming job ${job.id} paused: ${(err as Error).message}; retrying in ${backoffMs} ms`,
+        );
+        await control.idle(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_STORAGE_RETRY_MS);
+      }
+    }
+    return undefined;
+  }
+
+  private async fold(
+    job: JobRecord,
+    control: StreamingControl,
+    onConnection: (c: DuckDBConnection) => void,
+  ): Promise<SavepointStop | undefined> {
     const tickMs = this.config.get('jobs').streamingTickMs;
     return this.engine.withConnection(async (connection) => {
       onConnection(connection);
       const plan = await this.plan(connection, job.sql);
       let offset = (await readProgress(connection, job.id)).lastOffset;
-      // Savepoints requested before a restart are taken now.
+      // Savepoints requested before a restart (or a pause) are taken now.
       for (const savepoint of await this.store.pendingSavepoints()) {
         if (savepoint.jobId === job.id) this.requestSavepoint(savepoint);
       }
       while (!control.stopped()) {
+        this.engine.assertUsable();
         // Between micro-batches the sink and the committed offset agree: the moment to save.
         for (const savepoint of this.pending.get(job.id)?.splice(0) ?? []) {
           const written = await this.savepoints.write(connection, job, plan, savepoint);

@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, Selectable, SqliteAdapter, SqliteDialect, Updateable } from 'kysely';
+import {
+  DatabaseConnection,
+  Driver,
+  Kysely,
+  Migrator,
+  Selectable,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDialectConfig,
+  SqliteDriver,
+  Updateable,
+} from 'kysely';
 import { InCodeMigrationProvider } from './migrations';
 import {
   AuditEventRecord,
@@ -42,9 +53,32 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * SQLite rolls a transaction back by itself when a statement fails with SQLITE_FULL or an I/O
+ * error; the driver's own ROLLBACK then fails with "no transaction is active" and would replace
+ * the real error (a full disk, reported as 507) with a meaningless one.
+ */
+class MetadataSqliteDriver extends SqliteDriver {
+  public override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 class MetadataSqliteDialect extends SqliteDialect {
+  constructor(private readonly dialectConfig: SqliteDialectConfig) {
+    super(dialectConfig);
+  }
+
   public override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  public override createDriver(): Driver {
+    return new MetadataSqliteDriver(this.dialectConfig);
   }
 }
 

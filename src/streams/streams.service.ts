@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DuckDBConnection } from '@duckdb/node-api';
 import type { Principal } from '../auth/principal';
 import {
   AlreadyExistsError,
@@ -35,10 +36,19 @@ interface Head {
   lastOffset: number;
   /** Appends to one stream run one after another, so offsets stay consecutive. */
   tail: Promise<unknown>;
+  /** The engine instance `lastOffset` was read from; a reopened engine is asked again. */
+  generation: number;
 }
 
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function readLastOffset(connection: DuckDBConnection, stream: string): Promise<number> {
+  const reader = await connection.runAndReadAll(
+    `SELECT coalesce(max(${OFFSET_COLUMN}), 0) FROM ${quoteIdentifier(stream)}`,
+  );
+  return Number(reader.getRows()[0][0]);
 }
 
 /**
@@ -159,10 +169,17 @@ export class StreamsService implements OnApplicationBootstrap {
     rows: (string | null)[][],
     head: Head,
   ): Promise<AppendOutcome> {
-    const first = head.lastOffset + 1;
     const table = quoteIdentifier(stream.name);
     const placeholders = `(?::BIGINT, ${types.map((t) => `?::${t.sql}`).join(', ')})`;
+    let first = head.lastOffset + 1;
     await this.engine.withConnection(async (connection) => {
+      if (head.generation !== this.engine.generation) {
+        // The engine was reopened after a fatal error: what it holds is the truth, not our count.
+        const generation = this.engine.generation;
+        head.lastOffset = await readLastOffset(connection, stream.name);
+        head.generation = generation;
+        first = head.lastOffset + 1;
+      }
       await connection.run('BEGIN TRANSACTION');
       try {
         for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
@@ -236,15 +253,17 @@ export class StreamsService implements OnApplicationBootstrap {
   private async head(name: string): Promise<Head> {
     const key = name.toLowerCase();
     let head = this.heads.get(key);
-    if (!head) {
-      const lastOffset = await this.engine.withConnection(async (connection) => {
-        const reader = await connection.runAndReadAll(
-          `SELECT coalesce(max(${OFFSET_COLUMN}), 0) FROM ${quoteIdentifier(name)}`,
-        );
-        return Number(reader.getRows()[0][0]);
-      });
+    if (!head || head.generation !== this.engine.generation) {
+      const generation = this.engine.generation;
+      const lastOffset = await this.engine.withConnection((connection) =>
+        readLastOffset(connection, name),
+      );
       // Another caller may have loaded it meanwhile; keep the first so its queue is shared.
-      head = this.heads.get(key) ?? { lastOffset, tail: Promise.resolve() };
+      head = this.heads.get(key) ?? { lastOffset, tail: Promise.resolve(), generation };
+      if (head.generation !== generation && generation === this.engine.generation) {
+        head.lastOffset = lastOffset;
+        head.generation = generation;
+      }
       this.heads.set(key, head);
     }
     return head;

@@ -74,7 +74,8 @@ class AlreadyExists(Conflict):
 
 
 class ResourceExhausted(KrishivError):
-    """The request is too large (RESOURCE_EXHAUSTED, HTTP 413)."""
+    """The request is too large (HTTP 413) or the coordinator's data dir is out of space (HTTP 507);
+    both are RESOURCE_EXHAUSTED."""
 
 
 class DeadlineExceeded(KrishivError):

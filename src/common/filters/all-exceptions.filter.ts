@@ -7,6 +7,7 @@ import { callFields, requestFields } from '../../audit/audit-context';
 import { AuditService } from '../../audit/audit.service';
 import { AUDITED_OPERATIONS, AuditedOperation } from '../../audit/audited-operations';
 import { requestFor } from '../../auth/request-context';
+import { AppConfigService } from '../../config/app-config.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { observeGrpc } from '../../metrics/grpc-metrics.interceptor';
 import {
@@ -32,6 +33,7 @@ function bodyLimitError(exception: unknown, host: ArgumentsHost): PayloadTooLarg
       : 'request body is too large; send a smaller body',
   );
 }
+import { asStorageError } from '../errors/storage-exhausted.error';
 
 interface ErrorBody {
   statusCode: number;
@@ -52,6 +54,7 @@ const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
   501: GrpcStatus.UNIMPLEMENTED,
   503: GrpcStatus.UNAVAILABLE,
   504: GrpcStatus.DEADLINE_EXCEEDED,
+  507: GrpcStatus.RESOURCE_EXHAUSTED,
 };
 
 const REASONS: Record<number, string> = {
@@ -85,6 +88,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
+    private readonly config: AppConfigService,
   ) {}
 
   public catch(exception: unknown, host: ArgumentsHost) {
@@ -111,7 +115,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     httpAdapter.reply(response, body, body.statusCode);
   }
 
-  private describe(exception: unknown): { body: ErrorBody; grpcCode: GrpcStatus } {
+  private describe(thrown: unknown): { body: ErrorBody; grpcCode: GrpcStatus } {
+    // A full disk may surface from any layer (SQLite, the engine, a file write): always a 507.
+    const exception = asStorageError(thrown, this.config.get('dataDir'));
+    if (exception !== thrown) {
+      // The caller hears only which directory is full; the log keeps what failed where.
+      this.logger.warn(
+        `out of space: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+      );
+    }
     if (exception instanceof CoordinatorError) {
       const body: ErrorBody = {
         statusCode: exception.httpStatus,
