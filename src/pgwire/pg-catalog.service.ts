@@ -134,7 +134,9 @@ CREATE TEMP TABLE pg_am (oid BIGINT, amname VARCHAR, amhandler VARCHAR, amtype V
 CREATE TEMP TABLE pg_roles (oid BIGINT, rolname VARCHAR, rolsuper BOOLEAN, rolcanlogin BOOLEAN);
 CREATE TEMP TABLE pg_user (usesysid BIGINT, usename VARCHAR, usesuper BOOLEAN);
 CREATE TEMP TABLE pg_database (oid BIGINT, datname VARCHAR, datdba BIGINT, encoding INTEGER,
-  datcollate VARCHAR, datctype VARCHAR, datallowconn BOOLEAN, datacl VARCHAR[]);
+  datlocprovider VARCHAR, datistemplate BOOLEAN, datallowconn BOOLEAN, datconnlimit INTEGER,
+  dattablespace BIGINT, datcollate VARCHAR, datctype VARCHAR, daticulocale VARCHAR,
+  datcollversion VARCHAR, datacl VARCHAR[]);
 CREATE TEMP TABLE pg_tablespace (oid BIGINT, spcname VARCHAR);
 CREATE TEMP TABLE pg_index (indexrelid BIGINT, indrelid BIGINT, indnatts SMALLINT,
   indisunique BOOLEAN, indisprimary BOOLEAN, indisclustered BOOLEAN, indisvalid BOOLEAN,
@@ -143,17 +145,21 @@ CREATE TEMP TABLE pg_constraint (oid BIGINT, conname VARCHAR, connamespace BIGIN
   condeferrable BOOLEAN, condeferred BOOLEAN, convalidated BOOLEAN, conrelid BIGINT,
   contypid BIGINT, conindid BIGINT, confrelid BIGINT, confupdtype VARCHAR, confdeltype VARCHAR,
   conkey INTEGER[], confkey INTEGER[], conparentid BIGINT, conislocal BOOLEAN);
-CREATE TEMP TABLE pg_inherits (inhrelid BIGINT, inhparent BIGINT, inhseqno INTEGER);
+CREATE TEMP TABLE pg_inherits (inhrelid BIGINT, inhparent BIGINT, inhseqno INTEGER,
+  inhdetachpending BOOLEAN);
 CREATE TEMP TABLE pg_collation (oid BIGINT, collname VARCHAR, collnamespace BIGINT);
 CREATE TEMP TABLE pg_proc (oid BIGINT, proname VARCHAR, pronamespace BIGINT, prorettype BIGINT,
   proargtypes BIGINT[], proargnames VARCHAR[], proargmodes VARCHAR[], proallargtypes BIGINT[],
   prokind VARCHAR);
 CREATE TEMP TABLE pg_trigger (oid BIGINT, tgrelid BIGINT, tgname VARCHAR, tgisinternal BOOLEAN);
 CREATE TEMP TABLE pg_rewrite (oid BIGINT, ev_class BIGINT, rulename VARCHAR);
-CREATE TEMP TABLE pg_policy (oid BIGINT, polname VARCHAR, polrelid BIGINT);
-CREATE TEMP TABLE pg_statistic_ext (oid BIGINT, stxrelid BIGINT, stxname VARCHAR, stxnamespace BIGINT);
+CREATE TEMP TABLE pg_policy (oid BIGINT, polname VARCHAR, polrelid BIGINT, polcmd VARCHAR,
+  polpermissive BOOLEAN, polroles BIGINT[], polqual VARCHAR, polwithcheck VARCHAR);
+CREATE TEMP TABLE pg_statistic_ext (oid BIGINT, stxrelid BIGINT, stxname VARCHAR, stxnamespace BIGINT,
+  stxkind VARCHAR[], stxstattarget INTEGER);
 CREATE TEMP TABLE pg_publication (oid BIGINT, pubname VARCHAR, puballtables BOOLEAN);
-CREATE TEMP TABLE pg_publication_rel (oid BIGINT, prpubid BIGINT, prrelid BIGINT);
+CREATE TEMP TABLE pg_publication_rel (oid BIGINT, prpubid BIGINT, prrelid BIGINT, prqual VARCHAR,
+  prattrs SMALLINT[]);
 CREATE TEMP TABLE pg_publication_namespace (oid BIGINT, pnpubid BIGINT, pnnspid BIGINT);
 CREATE TEMP TABLE pg_partitioned_table (partrelid BIGINT, partstrat VARCHAR);
 CREATE TEMP TABLE pg_foreign_table (ftrelid BIGINT, ftserver BIGINT);
@@ -174,6 +180,8 @@ CREATE MACRO shobj_description(a, b) AS NULL;
 CREATE MACRO has_schema_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO has_table_privilege(a, b) AS true, (a, b, c) AS true;
 CREATE MACRO pg_encoding_to_char(a) AS 'UTF8';
+CREATE MACRO pg_get_statisticsobjdef_columns(a) AS NULL;
+CREATE MACRO array_upper(a, dimension) AS len(a);
 CREATE MACRO pg_relation_is_publishable(a) AS false;
 CREATE MACRO format_type(type_oid, typemod) AS CASE
   WHEN type_oid = ${PG_OID.numeric} AND typemod >= 4
@@ -194,6 +202,8 @@ CREATE MACRO format_type(type_oid, typemod) AS CASE
 /** PostgreSQL-only spellings in catalog queries, rewritten for the engine's dialect. */
 const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/OPERATOR\s*\(\s*pg_catalog\s*\.\s*([~!<>=*]+)\s*\)/gi, ' $1 '],
+  // PostgreSQL's ~ finds the pattern anywhere; the engine's ~ must match the whole text.
+  [/(!?~)\s*'((?:[^']|'')*)'/g, "$1 '.*(?:$2).*'"],
   [/\s+COLLATE\s+pg_catalog\s*\.\s*"?default"?/gi, ''],
   [
     /'([a-z_]+)'\s*::\s*(?:pg_catalog\s*\.\s*)?regclass/gi,
@@ -203,6 +213,8 @@ const REWRITES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/::\s*(?:pg_catalog\s*\.\s*)?(oid|xid|cid|int2vector|oidvector)\b/gi, '::BIGINT'],
   [/::\s*(?:pg_catalog\s*\.\s*)?(name|"char")(?![\w"])/gi, '::VARCHAR'],
   [/\bpg_catalog\s*\.\s*/gi, ''],
+  // A set-returning function aliased `s` is a column `s` in PostgreSQL, a row in the engine.
+  [/(generate_series\((?:[^()]|\([^()]*\))*\))\s+s\b(?!\s*\()/gi, '$1 AS s(s)'],
 ];
 
 /**
@@ -407,7 +419,9 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
     await insert('pg_am', [[2, 'heap', 'heap_tableam_handler', 't']]);
     await insert('pg_roles', [[OWNER_OID, 'krishiv', false, true]]);
     await insert('pg_user', [[OWNER_OID, 'krishiv', false]]);
-    await insert('pg_database', [[1, snapshot.database, OWNER_OID, 6, 'C', 'C', true, null]]);
+    await insert('pg_database', [
+      [1, snapshot.database, OWNER_OID, 6, 'c', false, true, -1, 1663, 'C', 'C', null, null, null],
+    ]);
     await insert('pg_tablespace', [[1663, 'pg_default']]);
   }
 }
