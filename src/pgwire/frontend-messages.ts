@@ -59,12 +59,14 @@ export function decodeStartup(body: Buffer): StartupPacket {
   const code = r.int32();
   if (code === SSL_REQUEST_CODE) return { kind: 'ssl' };
   if (code === GSSENC_REQUEST_CODE) return { kind: 'gssenc' };
-  if (code === CANCEL_REQUEST_CODE) return { kind: 'cancel', processId: r.int32(), secret: r.int32() };
+  if (code === CANCEL_REQUEST_CODE)
+    return { kind: 'cancel', processId: r.int32(), secret: r.int32() };
   const parameters = new Map<string, string>();
   const major = code >>> 16;
   const minor = code & 0xffff;
   if (major === 3) {
-    if (body[body.length - 1] !== 0) throw new ProtocolViolation('startup packet is not terminated');
+    if (body[body.length - 1] !== 0)
+      throw new ProtocolViolation('startup packet is not terminated');
     for (;;) {
       const name = r.cstring();
       if (name === '') break;
@@ -100,7 +102,8 @@ export function decodeMessage(type: number, body: Buffer): FrontendMessage {
       const parameters: (Buffer | null)[] = [];
       for (let i = 0; i < count; i++) {
         const length = r.int32();
-        if (length < -1 || length > body.length) throw new ProtocolViolation('invalid parameter length');
+        if (length < -1 || length > body.length)
+          throw new ProtocolViolation('invalid parameter length');
         parameters.push(length === -1 ? null : Buffer.from(r.bytes(length)));
       }
       const resultCount = r.int16();

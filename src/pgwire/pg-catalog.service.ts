@@ -100,7 +100,8 @@ function columnType(dataType: string): [number, number, number] {
     const element = columnType(dataType.slice(0, -2))[0];
     return [ARRAY_OID.get(element) ?? PG_OID.json, -1, -1];
   }
-  const oid = ENGINE_TYPE[dataType] ?? (/^(STRUCT|MAP|UNION)/.test(dataType) ? PG_OID.json : PG_OID.text);
+  const oid =
+    ENGINE_TYPE[dataType] ?? (/^(STRUCT|MAP|UNION)/.test(dataType) ? PG_OID.json : PG_OID.text);
   const length = TYPES.find((t) => t[0] === oid)?.[2] ?? -1;
   return [oid, length, -1];
 }
@@ -280,7 +281,11 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<PgResult> {
     return this.withCatalog(principal, sql, async (connection, text) => {
       const prepared = await this.prepareRead(connection, text);
-      if (parameters.length > 0) prepared.bind(parameters, parameters.map(() => VARCHAR));
+      if (parameters.length > 0)
+        prepared.bind(
+          parameters,
+          parameters.map(() => VARCHAR),
+        );
       await connection.run('BEGIN TRANSACTION READ ONLY');
       try {
         const result = await prepared.run();
@@ -308,7 +313,10 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
     const prepared = await extracted.prepare(0);
     const statement = classifyStatement(prepared.statementType, text);
     if (statement.kind !== 'allowed' || statement.action !== 'query:read') {
-      throw new PgError('42501', `${statement.name} on pg_catalog is not allowed: the catalog is read-only`);
+      throw new PgError(
+        '42501',
+        `${statement.name} on pg_catalog is not allowed: the catalog is read-only`,
+      );
     }
     return prepared;
   }
@@ -340,7 +348,7 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
   /** The warehouse's schemas, tables, views and columns, read from the engine's own catalog. */
   private async snapshot(connection: DuckDBConnection): Promise<CatalogSnapshot> {
     const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowsJS();
-    const database = "database_name = current_database()";
+    const database = 'database_name = current_database()';
     return {
       database: String((await rows('SELECT current_database()'))[0][0]),
       schemas: (await rows(
@@ -380,9 +388,37 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
     await insert(
       'pg_class',
       snapshot.relations.map(([oid, schema, name, kind]) => [
-        Number(oid), name, schemaOid.get(schema) ?? 0, 0, 0, OWNER_OID, kind === 'r' ? 2 : 0, 0, 0,
-        0, -1, 0, 0, false, false, 'p', kind, columnCount.get(Number(oid)) ?? 0, 0, false, false,
-        false, false, false, true, 'd', false, 0, null, null, null,
+        Number(oid),
+        name,
+        schemaOid.get(schema) ?? 0,
+        0,
+        0,
+        OWNER_OID,
+        kind === 'r' ? 2 : 0,
+        0,
+        0,
+        0,
+        -1,
+        0,
+        0,
+        false,
+        false,
+        'p',
+        kind,
+        columnCount.get(Number(oid)) ?? 0,
+        0,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+        'd',
+        false,
+        0,
+        null,
+        null,
+        null,
       ]),
     );
     await insert('pg_description', [
@@ -391,15 +427,43 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
         .map(([oid, , , , comment]) => [Number(oid), CATALOG_OID.pg_class, 0, comment]),
       ...snapshot.columns
         .filter((c) => c[6])
-        .map(([oid, , index, , , , comment]) => [Number(oid), CATALOG_OID.pg_class, index, comment]),
+        .map(([oid, , index, , , , comment]) => [
+          Number(oid),
+          CATALOG_OID.pg_class,
+          index,
+          comment,
+        ]),
     ]);
     await insert(
       'pg_attribute',
       snapshot.columns.map(([tableOid, name, index, dataType, nullable, fallback]) => {
         const [typeOid, length, modifier] = columnType(dataType);
         return [
-          Number(tableOid), name, typeOid, -1, length, index, 0, -1, modifier, length > 0, 'i',
-          'p', '', !nullable, fallback !== null, false, '', '', false, true, 0, 0, null, null, null,
+          Number(tableOid),
+          name,
+          typeOid,
+          -1,
+          length,
+          index,
+          0,
+          -1,
+          modifier,
+          length > 0,
+          'i',
+          'p',
+          '',
+          !nullable,
+          fallback !== null,
+          false,
+          '',
+          '',
+          false,
+          true,
+          0,
+          0,
+          null,
+          null,
+          null,
         ];
       }),
     );
@@ -412,8 +476,26 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
     await insert(
       'pg_type',
       TYPES.map(([oid, name, length, category, element]) => [
-        oid, name, PG_CATALOG_NAMESPACE, OWNER_OID, length, length > 0 && length <= 8, 'b', category,
-        false, true, ',', 0, element, ARRAY_OID.get(oid) ?? 0, false, 0, -1, 0, 0, null,
+        oid,
+        name,
+        PG_CATALOG_NAMESPACE,
+        OWNER_OID,
+        length,
+        length > 0 && length <= 8,
+        'b',
+        category,
+        false,
+        true,
+        ',',
+        0,
+        element,
+        ARRAY_OID.get(oid) ?? 0,
+        false,
+        0,
+        -1,
+        0,
+        0,
+        null,
       ]),
     );
     await insert('pg_am', [[2, 'heap', 'heap_tableam_handler', 't']]);

@@ -49,7 +49,8 @@ export function toPgError(err: unknown, log: (reference: string, err: unknown) =
   if (err instanceof DeadlineExceededError) {
     return new PgError('57014', `canceling statement due to statement timeout: ${err.message}`);
   }
-  if (err instanceof InvalidArgumentError) return new PgError(engineState(err.message), err.message);
+  if (err instanceof InvalidArgumentError)
+    return new PgError(engineState(err.message), err.message);
   if (err instanceof CoordinatorError) return new PgError('XX000', err.message);
   const reference = randomUUID();
   log(reference, err);

@@ -192,7 +192,9 @@ export class PgQueryService {
     } catch (err) {
       if (control.cancelled) throw PG_CANCELLED();
       if (timedOut) {
-        throw new DeadlineExceededError(`query exceeded its timeout of ${timeoutMs} ms and was interrupted`);
+        throw new DeadlineExceededError(
+          `query exceeded its timeout of ${timeoutMs} ms and was interrupted`,
+        );
       }
       throw err;
     } finally {

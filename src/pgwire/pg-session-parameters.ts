@@ -124,7 +124,10 @@ export class PgSessionParameters {
 
   private validate(name: string, value: string): string {
     const bad = (hint: string) =>
-      new SessionParameterError('22023', `invalid value for parameter "${name}": "${value}"; ${hint}`);
+      new SessionParameterError(
+        '22023',
+        `invalid value for parameter "${name}": "${value}"; ${hint}`,
+      );
     switch (name) {
       case 'client_encoding':
         if (!/^(utf-?8|unicode)$/i.test(value)) throw bad('only UTF8 is supported');
@@ -135,7 +138,8 @@ export class PgSessionParameters {
         }
         return 'ISO, MDY';
       case 'intervalstyle':
-        if (value.toLowerCase() !== 'postgres') throw bad('only the postgres interval style is produced');
+        if (value.toLowerCase() !== 'postgres')
+          throw bad('only the postgres interval style is produced');
         return 'postgres';
       case 'extra_float_digits':
       case 'statement_timeout':

@@ -95,7 +95,9 @@ export class PgSession {
     socket.on('close', () => this.close());
     this.authTimer = setTimeout(() => {
       if (this.phase !== 'ready') {
-        this.fatal(new PgError('08006', 'login timed out: send a startup packet and a password', true));
+        this.fatal(
+          new PgError('08006', 'login timed out: send a startup packet and a password', true),
+        );
       }
     }, options.authTimeoutMs);
     this.authTimer.unref();
@@ -219,7 +221,10 @@ export class PgSession {
     }
     const parameters = new PgSessionParameters(this.user, this.options.config.query.timeoutMs);
     for (const [name, value] of packet.parameters) {
-      if (['user', 'database', 'replication', 'options'].includes(name) || name.startsWith('_pq_.')) {
+      if (
+        ['user', 'database', 'replication', 'options'].includes(name) ||
+        name.startsWith('_pq_.')
+      ) {
         continue;
       }
       try {
@@ -298,7 +303,10 @@ export class PgSession {
           this.send(this.messages.closeComplete());
           return;
         default:
-          throw new PgError('08P01', `unsupported message type "${message.type === 'unsupported' ? message.code : message.type}"`);
+          throw new PgError(
+            '08P01',
+            `unsupported message type "${message.type === 'unsupported' ? message.code : message.type}"`,
+          );
       }
     } catch (err) {
       const error = toPgError(err, (reference, cause) => this.logInternal(reference, cause));
@@ -323,7 +331,9 @@ export class PgSession {
     }
     try {
       const token = message.password.trim();
-      this.principal = await this.options.auth.authenticate(token === '' ? undefined : `Bearer ${token}`);
+      this.principal = await this.options.auth.authenticate(
+        token === '' ? undefined : `Bearer ${token}`,
+      );
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'invalid credentials';
       this.options.events.record({
@@ -334,7 +344,11 @@ export class PgSession {
         reason,
       });
       this.fatal(
-        new PgError('28P01', `password authentication failed for user "${this.user}": ${reason}`, true),
+        new PgError(
+          '28P01',
+          `password authentication failed for user "${this.user}": ${reason}`,
+          true,
+        ),
       );
       return;
     }
@@ -367,7 +381,11 @@ export class PgSession {
       remoteAddress: this.remoteAddress,
       reason: `token expired at ${principal.expiresAt}`,
     });
-    throw new PgError('28000', `the token expired at ${principal.expiresAt}; reconnect with a fresh token`, true);
+    throw new PgError(
+      '28000',
+      `the token expired at ${principal.expiresAt}; reconnect with a fresh token`,
+      true,
+    );
   }
 
   private recordDenial(reason: string): void {
@@ -423,7 +441,12 @@ export class PgSession {
     const session = parseSessionStatement(sql);
     let statement: PreparedStatement;
     if (sql.trim() === '' || session) {
-      statement = { sql, session, parameterTypes: declaredTypes, columns: this.sessionColumns(session) };
+      statement = {
+        sql,
+        session,
+        parameterTypes: declaredTypes,
+        columns: this.sessionColumns(session),
+      };
     } else {
       const description = await this.options.queries.describe(this.principal as Principal, sql);
       const parameterTypes = description.parameterTypes.map((oid, i) =>
@@ -448,8 +471,13 @@ export class PgSession {
     }
     const parameters = message.parameters.map((value, i) => {
       if (value === null) return null;
-      const format = message.parameterFormats.length === 1 ? message.parameterFormats[0] : (message.parameterFormats[i] ?? 0);
-      return format === 0 ? value.toString('utf8') : binaryParameter(value, statement.parameterTypes[i]);
+      const format =
+        message.parameterFormats.length === 1
+          ? message.parameterFormats[0]
+          : (message.parameterFormats[i] ?? 0);
+      return format === 0
+        ? value.toString('utf8')
+        : binaryParameter(value, statement.parameterTypes[i]);
     });
     if (message.portal !== '' && this.portals.has(message.portal)) {
       throw new PgError('42P03', `portal "${message.portal}" already exists`);
@@ -498,7 +526,10 @@ export class PgSession {
     const columns = portal.statement.columns ? result.columns : null;
     const out: Buffer[] = [];
     if (columns) {
-      const end = maxRows > 0 ? Math.min(result.rows.length, portal.pending.sent + maxRows) : result.rows.length;
+      const end =
+        maxRows > 0
+          ? Math.min(result.rows.length, portal.pending.sent + maxRows)
+          : result.rows.length;
       for (let i = portal.pending.sent; i < end; i++) {
         out.push(this.dataRow(result.rows[i], columns, portal.resultFormats));
       }
@@ -516,13 +547,19 @@ export class PgSession {
 
   // --- running statements --------------------------------------------------------------------
 
-  private async run(statement: PreparedStatement, parameters: (string | null)[]): Promise<PgResult> {
+  private async run(
+    statement: PreparedStatement,
+    parameters: (string | null)[],
+  ): Promise<PgResult> {
     if (statement.session) {
       const answered = this.runSession(statement.session);
       if (answered) return answered;
     }
     if (this.transaction === 'failed') {
-      throw new PgError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+      throw new PgError(
+        '25P02',
+        'current transaction is aborted, commands ignored until end of transaction block',
+      );
     }
     this.control.cancelled = false;
     const timeout = Number(this.parameters?.get('statement_timeout') ?? 0);
@@ -536,13 +573,18 @@ export class PgSession {
     this.running = work;
     try {
       const result = await work;
-      if (this.transaction === 'open' && result.columns === null && !result.tag.startsWith('SELECT')) {
+      if (
+        this.transaction === 'open' &&
+        result.columns === null &&
+        !result.tag.startsWith('SELECT')
+      ) {
         // Each statement commits on its own: say so rather than pretend a later ROLLBACK undoes it.
         this.send(
           this.messages.notice({
             severity: 'WARNING',
             code: '25000',
-            message: 'statements commit one by one over this connection; ROLLBACK will not undo this one',
+            message:
+              'statements commit one by one over this connection; ROLLBACK will not undo this one',
           }),
         );
       }
@@ -589,13 +631,25 @@ export class PgSession {
       case 'transaction':
         if (statement.command === 'BEGIN') {
           if (this.transaction !== 'idle') {
-            this.send(this.messages.notice({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' }));
+            this.send(
+              this.messages.notice({
+                severity: 'WARNING',
+                code: '25001',
+                message: 'there is already a transaction in progress',
+              }),
+            );
           }
           this.transaction = 'open';
           return done('BEGIN');
         }
         if (this.transaction === 'idle') {
-          this.send(this.messages.notice({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' }));
+          this.send(
+            this.messages.notice({
+              severity: 'WARNING',
+              code: '25P01',
+              message: 'there is no transaction in progress',
+            }),
+          );
         }
         this.transaction = 'idle';
         return done(statement.command);
@@ -671,6 +725,9 @@ function binaryParameter(value: Buffer, oid: number): string {
     case PG_OID.bytea:
       return [...value].map((byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
     default:
-      throw new PgError('0A000', `binary format for parameters of type ${oid} is not supported; send it as text`);
+      throw new PgError(
+        '0A000',
+        `binary format for parameters of type ${oid} is not supported; send it as text`,
+      );
   }
 }

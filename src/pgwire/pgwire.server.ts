@@ -49,7 +49,9 @@ export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdo
 
   public async onApplicationShutdown(): Promise<void> {
     for (const session of this.connections) session.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private accept(socket: Socket, loopbackBind: boolean): void {

@@ -99,7 +99,8 @@ export function parseSessionStatement(sql: string): SessionStatement | undefined
       return { kind: 'reset', name: second === 'all' ? null : second };
     case 'show': {
       const name = tokens.slice(1).map(word).join(' ');
-      if (name === 'transaction isolation level') return { kind: 'show', name: 'transaction_isolation' };
+      if (name === 'transaction isolation level')
+        return { kind: 'show', name: 'transaction_isolation' };
       if (name === 'time zone') return { kind: 'show', name: 'timezone' };
       if (tokens.length !== 2) return undefined;
       return { kind: 'show', name: second };
@@ -113,10 +114,14 @@ export function parseSessionStatement(sql: string): SessionStatement | undefined
     }
     case 'commit':
     case 'end':
-      return tokens.length <= 2 ? { kind: 'transaction', command: 'COMMIT', readOnly: false } : undefined;
+      return tokens.length <= 2
+        ? { kind: 'transaction', command: 'COMMIT', readOnly: false }
+        : undefined;
     case 'rollback':
     case 'abort':
-      return tokens.length <= 2 ? { kind: 'transaction', command: 'ROLLBACK', readOnly: false } : undefined;
+      return tokens.length <= 2
+        ? { kind: 'transaction', command: 'ROLLBACK', readOnly: false }
+        : undefined;
     case 'discard':
       return second === 'all' && tokens.length === 2 ? { kind: 'discard' } : undefined;
     default:
