@@ -525,7 +525,9 @@ export class PgSession {
     const { result } = portal.pending;
     const columns = portal.statement.columns ? result.columns : null;
     const out: Buffer[] = [];
+    let tag = result.tag;
     if (columns) {
+      const start = portal.pending.sent;
       const end =
         maxRows > 0
           ? Math.min(result.rows.length, portal.pending.sent + maxRows)
@@ -539,9 +541,10 @@ export class PgSession {
         this.send(...out);
         return;
       }
+      if (tag.startsWith('SELECT ')) tag = `SELECT ${end - start}`;
     }
     if (result.truncated) out.push(this.truncationNotice());
-    out.push(this.messages.commandComplete(result.tag));
+    out.push(this.messages.commandComplete(tag));
     this.send(...out);
   }
 
