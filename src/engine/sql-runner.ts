@@ -104,7 +104,11 @@ export class SqlRunner {
           await statement.run();
           continue;
         }
-        if (parameters.length > 0) statement.bind(parameters, parameters.map(() => VARCHAR));
+        if (parameters.length > 0)
+          statement.bind(
+            parameters,
+            parameters.map(() => VARCHAR),
+          );
         const streaming = statement.statementType === StatementType.SELECT;
         output = await consume(streaming ? await statement.stream() : await statement.run());
       }
