@@ -472,6 +472,65 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       });
     });
 
+    it('sends binary results when the driver asks for them', async () => {
+      // pg-protocol's parser reads fields as UTF-8 text; the values are chosen so that every byte
+      // of their binary form is below 0x80 and comes through unchanged.
+      const binary = await PgWireClient.connect(pgPort);
+      expect(errorOf(await binary.login(serviceToken))).toBeUndefined();
+      binary.write(
+        Buffer.concat([
+          serialize.parse({
+            text: "SELECT 7::INTEGER AS i, 9007199254740993::BIGINT AS b, 2.5::DOUBLE AS d, true AS t, 'é' AS s, DATE '2000-01-03' AS day",
+          }),
+          serialize.bind({ binary: true }),
+          serialize.describe({ type: 'P' }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+      );
+      const messages = await binary.until('readyForQuery');
+      binary.end();
+      expect(errorOf(messages)).toBeUndefined();
+      const description = messages.find((m) => m.name === 'rowDescription');
+      expect(description?.fields.map((f: { format: string }) => f.format)).toEqual(
+        Array(6).fill('binary'),
+      );
+      const [i, b, d, t, s, day] = rowsOf(messages)[0].map((field) =>
+        Buffer.from(field as string, 'latin1'),
+      );
+      expect(i.readInt32BE(0)).toBe(7);
+      expect(b.readBigInt64BE(0)).toBe(9007199254740993n);
+      expect(d.readDoubleBE(0)).toBe(2.5);
+      expect([...t]).toEqual([1]);
+      expect(s.toString('latin1')).toBe('é');
+      expect(day.readInt32BE(0)).toBe(2); // days since 2000-01-01
+    });
+
+    it('applies statement_timeout (capped by KRISHIV_QUERY_TIMEOUT_MS) with 57014', async () => {
+      expect(tagOf(await client.query('SET statement_timeout = 300'))).toBe('SET');
+      const started = Date.now();
+      const answer = await client.query('SELECT sum(hash(range)) FROM range(1000000000000)');
+      expect(errorOf(answer)).toMatchObject({ code: '57014' });
+      expect(errorOf(answer)?.message).toContain('statement timeout');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(rowsOf(await client.query('SELECT 1'))).toEqual([['1']]);
+    });
+
+    it('accepts BEGIN/COMMIT and warns that a write inside is committed at once', async () => {
+      const name = `${table}_tx`;
+      const begin = await client.query('BEGIN');
+      expect(tagOf(begin)).toBe('BEGIN');
+      expect(begin[begin.length - 1]).toMatchObject({ name: 'readyForQuery', status: 'T' });
+      const write = await client.query(`CREATE TABLE ${name} (id INTEGER)`);
+      expect(write.find((m) => m.name === 'notice')?.message).toContain(
+        'ROLLBACK will not undo this one',
+      );
+      const rollback = await client.query('ROLLBACK');
+      expect(tagOf(rollback)).toBe('ROLLBACK');
+      expect(rollback[rollback.length - 1]).toMatchObject({ name: 'readyForQuery', status: 'I' });
+      expect(tagOf(await client.query(`SELECT * FROM ${name}`))).toBe('SELECT 0');
+    });
+
     it('refuses what the sandbox refuses, with 42501', async () => {
       const attach = await client.query("ATTACH '/tmp/elsewhere.duckdb' AS other");
       expect(errorOf(attach)).toMatchObject({ code: '42501' });
