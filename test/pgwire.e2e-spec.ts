@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { serialize } from 'pg-protocol';
 import { Coordinator, REPO_ROOT, startCoordinator } from './support/coordinator';
-import { generateRsaKey, JwksServer, mintJwt, startJwksServer } from './support/jwks-server';
+import {
+  generateRsaKey,
+  JwksServer,
+  mintJwt,
+  startJwksServer,
+  TestKey,
+} from './support/jwks-server';
 import { OIDC_AUDIENCE, OidcClient, OidcProvider, startOidcProvider } from './support/oidc';
 import { OPERATIONS } from './support/operations';
 import { PgWireClient, errorOf, Message, rowsOf, tagOf } from './support/pg-wire';
@@ -48,6 +54,31 @@ async function runClient(
   }
 }
 
+/** A self-signed certificate for localhost/127.0.0.1 in `dir` (cert.pem, key.pem). */
+function makeCertificate(dir: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
 describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
   let oidc: OidcProvider;
   let coordinator: Coordinator;
@@ -85,27 +116,7 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
     );
 
   beforeAll(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(tlsDir, 'key.pem'),
-        '-out',
-        join(tlsDir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    makeCertificate(tlsDir);
     oidc = await startOidcProvider();
     pgPort = await freePort();
     coordinator = await startCoordinator({
@@ -531,6 +542,25 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       expect(tagOf(await client.query(`SELECT * FROM ${name}`))).toBe('SELECT 0');
     });
 
+    it('answers catalog queries only to callers with query:read, and never writes through them', async () => {
+      const norole = await PgWireClient.connect(pgPort);
+      expect(
+        errorOf(await norole.login(oidcTokens.get('norole-client') as string)),
+      ).toBeUndefined();
+      const denied = await norole.query('SELECT relname FROM pg_catalog.pg_class');
+      norole.end();
+      expect(errorOf(denied)).toMatchObject({ code: '42501' });
+      expect(rowsOf(denied)).toEqual([]);
+      const copy = await client.query(
+        `CREATE TABLE ${table}_catalog_copy AS SELECT relname FROM pg_catalog.pg_class`,
+      );
+      expect(errorOf(copy)).toMatchObject({ code: '42501' });
+      const tables = await client.query(
+        `SELECT count(*) FROM information_schema.tables WHERE table_name = '${table}_catalog_copy'`,
+      );
+      expect(rowsOf(tables)).toEqual([['0']]);
+    });
+
     it('refuses what the sandbox refuses, with 42501', async () => {
       const attach = await client.query("ATTACH '/tmp/elsewhere.duckdb' AS other");
       expect(errorOf(attach)).toMatchObject({ code: '42501' });
@@ -612,47 +642,78 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
   });
 });
 
-describe('PostgreSQL wire protocol: a token that expires during a session', () => {
+describe('PostgreSQL wire protocol in production (TLS required off loopback, expiring tokens)', () => {
+  const tlsDir = mkdtempSync(join(tmpdir(), 'krishiv-pgwire-prod-'));
+  let ca: Buffer;
   let jwks: JwksServer;
   let coordinator: Coordinator;
   let pgPort: number;
+  let key: TestKey;
+  const serviceToken = randomBytes(32).toString('base64url');
+  const audience = 'krishiv-pg';
+
+  const token = (lifetimeSecs: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    return mintJwt(key, {
+      iss: jwks.issuer,
+      aud: audience,
+      sub: 'short-lived',
+      iat: now,
+      exp: now + lifetimeSecs,
+      'https://krishiv/roles': ['reader'],
+    });
+  };
 
   beforeAll(async () => {
-    const key = await generateRsaKey('pg-expiry');
+    makeCertificate(tlsDir);
+    ca = readFileSync(join(tlsDir, 'cert.pem'));
+    key = await generateRsaKey('pg-expiry');
     jwks = await startJwksServer([key.jwk]);
     pgPort = await freePort();
     coordinator = await startCoordinator({
       env: {
-        KRISHIV_PG_ADDR: `127.0.0.1:${pgPort}`,
+        KRISHIV_PRODUCTION: '1',
+        // Every interface: only TLS sessions may send a password.
+        KRISHIV_PG_ADDR: `0.0.0.0:${pgPort}`,
         KRISHIV_OIDC_ISSUER: jwks.issuer,
-        KRISHIV_OIDC_AUDIENCE: 'krishiv-pg',
+        KRISHIV_OIDC_AUDIENCE: audience,
         KRISHIV_OIDC_CLOCK_SKEW_SECS: '0',
-        KRISHIV_COORDINATOR_BEARER_TOKEN: randomBytes(32).toString('base64url'),
+        KRISHIV_COORDINATOR_BEARER_TOKEN: serviceToken,
+        KRISHIV_TLS_CERT: join(tlsDir, 'cert.pem'),
+        KRISHIV_TLS_KEY: join(tlsDir, 'key.pem'),
       },
-    });
-    const now = Math.floor(Date.now() / 1000);
-    expiring = await mintJwt(key, {
-      iss: jwks.issuer,
-      aud: 'krishiv-pg',
-      sub: 'short-lived',
-      iat: now,
-      exp: now + 3,
-      'https://krishiv/roles': ['reader'],
+      tlsCa: ca,
     });
   });
-  let expiring: string;
 
   afterAll(async () => {
     await coordinator?.stop();
     await jwks?.close();
+    rmSync(tlsDir, { recursive: true, force: true });
   });
 
-  it('ends the session at the next statement with 28000', async () => {
-    const client = await PgWireClient.connect(pgPort);
+  it('refuses a login without TLS (28000) before asking for the password', async () => {
+    const plain = await PgWireClient.connect(pgPort);
+    const answer = await plain.login(serviceToken);
+    await plain.done;
+    expect(answer).toHaveLength(1);
+    expect(errorOf(answer)).toMatchObject({ severity: 'FATAL', code: '28000' });
+    expect(errorOf(answer)?.message).toContain('TLS is required');
+  });
+
+  it('accepts the same login over TLS', async () => {
+    const secure = await PgWireClient.connect(pgPort, ca);
+    expect(errorOf(await secure.login(serviceToken))).toBeUndefined();
+    expect(rowsOf(await secure.query('SELECT 1'))).toEqual([['1']]);
+    secure.end();
+  });
+
+  it('ends a session whose token expired at the next statement with 28000', async () => {
+    const expiring = await token(3);
+    const client = await PgWireClient.connect(pgPort, ca);
     expect(errorOf(await client.login(expiring))).toBeUndefined();
     expect(rowsOf(await client.query('SELECT 1'))).toEqual([['1']]);
-    const exp = JSON.parse(Buffer.from(expiring.split('.')[1], 'base64url').toString())
-      .exp as number;
+    const exp = JSON.parse(Buffer.from(expiring.split('.')[1], 'base64url').toString()).exp;
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 1100),
     );
@@ -661,6 +722,6 @@ describe('PostgreSQL wire protocol: a token that expires during a session', () =
     expect(errorOf(answer)).toMatchObject({ severity: 'FATAL', code: '28000' });
     expect(rowsOf(answer)).toEqual([]);
     expect(coordinator.logs()).toContain('pgwire session-expired (28000)');
-    expectNoSecretsIn(coordinator.logs(), [expiring]);
+    expectNoSecretsIn(coordinator.logs(), [expiring, serviceToken]);
   }, 20_000);
 });

@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { serialize } from 'pg-protocol';
 import { BackendMessage } from 'pg-protocol/dist/messages';
 import { Parser } from 'pg-protocol/dist/parser';
@@ -35,13 +36,25 @@ export class PgWireClient {
     socket.on('error', () => undefined);
   }
 
-  public static async connect(port: number): Promise<PgWireClient> {
+  /** With `ca`, the session starts with SSLRequest and continues over TLS verified by `ca`. */
+  public static async connect(port: number, ca?: Buffer): Promise<PgWireClient> {
     const socket = connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    return new PgWireClient(socket);
+    if (!ca) return new PgWireClient(socket);
+    socket.write(serialize.requestSsl());
+    const answer = await new Promise<string>((resolve) =>
+      socket.once('data', (chunk) => resolve(chunk.toString('latin1'))),
+    );
+    if (answer !== 'S') throw new Error(`server answered ${JSON.stringify(answer)} to SSLRequest`);
+    const secure = tlsConnect({ socket, ca, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    return new PgWireClient(secure);
   }
 
   public write(buffer: Buffer): void {
