@@ -245,6 +245,10 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
         decimalType: 'numeric',
         cancel: '57014',
         afterCancel: '42',
+        // Text on the first runs, binary once pgjdbc prepares the statement on the server.
+        repeated:
+          '-0.05|0.000|12345678901234567890.123456789|100000000|01:02:03|2024-02-29|2024-01-02 03:04:05.123456|[1, 2, null]|9007199254740993',
+        repeatedStable: '1',
       });
       expect(lines.tables.split(',')).toContain(`main.${table}`);
       expect(lines.columns).toBe('id:int4,name:text,amount:numeric,big:int8');
@@ -605,6 +609,19 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       expect(errorOf(answer)?.message).toContain('unsupported frontend protocol 9.9');
       await stillWorks(healthy);
       healthy.end();
+    });
+
+    it('closes a startup packet whose parameters are cut short', async () => {
+      const bad = await PgWireClient.connect(pgPort);
+      const body = Buffer.from('user\0analyst', 'latin1');
+      const packet = Buffer.alloc(8 + body.length);
+      packet.writeInt32BE(packet.length, 0);
+      packet.writeInt32BE(3 << 16, 4);
+      body.copy(packet, 8);
+      bad.write(packet);
+      const answer = await bad.until('never');
+      await bad.done;
+      expect(errorOf(answer)).toMatchObject({ severity: 'FATAL', code: '08P01' });
     });
 
     it('closes a message that claims 100 MiB without buffering it', async () => {

@@ -7,6 +7,7 @@ import {
   UnauthenticatedError,
 } from '../common/errors/coordinator.error';
 import { PgNotice } from './backend-messages';
+import { ProtocolViolation } from './frontend-messages';
 
 /** An error with the SQLSTATE the client should see. */
 export class PgError extends Error {
@@ -44,6 +45,9 @@ function engineState(message: string): string {
  */
 export function toPgError(err: unknown, log: (reference: string, err: unknown) => void): PgError {
   if (err instanceof PgError) return err;
+  if (err instanceof ProtocolViolation) {
+    return new PgError('08P01', `protocol violation: ${err.message}`, true);
+  }
   if (err instanceof PermissionDeniedError) return new PgError('42501', err.message);
   if (err instanceof UnauthenticatedError) return new PgError('28000', err.message, true);
   if (err instanceof DeadlineExceededError) {

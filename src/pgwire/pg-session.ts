@@ -15,6 +15,7 @@ import {
   decodeStartup,
   FrontendMessage,
   ProtocolViolation,
+  StartupPacket,
 } from './frontend-messages';
 import { PgAuthEvents } from './pg-auth-events';
 import { PgError, toPgError } from './pg-error';
@@ -185,7 +186,13 @@ export class PgSession {
 
   private async onStartup(body: Buffer): Promise<void> {
     if (this.phase !== 'startup') throw new ProtocolViolation('unexpected startup packet');
-    const packet = decodeStartup(body);
+    let packet: StartupPacket;
+    try {
+      packet = decodeStartup(body);
+    } catch (err) {
+      if (err instanceof ProtocolViolation) throw err;
+      throw new ProtocolViolation('malformed startup packet');
+    }
     switch (packet.kind) {
       case 'ssl':
         return this.upgradeTls();

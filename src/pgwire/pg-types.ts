@@ -224,32 +224,97 @@ export function pgText(value: DuckDBValue, type: DuckDBType): string | null {
 /** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 const PG_EPOCH_MICROS = 946_684_800_000_000n;
 const PG_EPOCH_DAYS = 10_957;
+const INFINITY_DAYS = 2147483647;
+
+/** PostgreSQL's binary numeric: base-10000 digits with weight, sign and display scale. */
+function numericBinary(text: string): Buffer {
+  if (text === 'NaN') return Buffer.from([0, 0, 0, 0, 0xc0, 0, 0, 0]);
+  const negative = text.startsWith('-');
+  const [intPart, fracPart = ''] = text.replace(/^[-+]/, '').split('.');
+  const intDigits = intPart.replace(/^0+/, '');
+  const paddedInt = intDigits.padStart(Math.ceil(intDigits.length / 4) * 4, '0');
+  const paddedFrac = fracPart.padEnd(Math.ceil(fracPart.length / 4) * 4, '0');
+  let groups = [...(paddedInt + paddedFrac).matchAll(/\d{4}/g)].map((m) => Number(m[0]));
+  let weight = paddedInt.length / 4 - 1;
+  while (groups.length > 0 && groups[0] === 0) {
+    groups = groups.slice(1);
+    weight--;
+  }
+  while (groups.length > 0 && groups[groups.length - 1] === 0) groups = groups.slice(0, -1);
+  if (groups.length === 0) weight = 0;
+  const b = Buffer.alloc(8 + 2 * groups.length);
+  b.writeInt16BE(groups.length, 0);
+  b.writeInt16BE(weight, 2);
+  b.writeUInt16BE(negative && groups.length > 0 ? 0x4000 : 0, 4);
+  b.writeInt16BE(fracPart.length, 6);
+  groups.forEach((group, i) => b.writeInt16BE(group, 8 + 2 * i));
+  return b;
+}
+
+/** Microseconds since the Unix epoch of any engine timestamp value. */
+function epochMicros(value: DuckDBValue, typeId: DuckDBTypeId): bigint {
+  const v = value as unknown as {
+    micros?: bigint;
+    seconds?: bigint;
+    millis?: bigint;
+    nanos?: bigint;
+  };
+  switch (typeId) {
+    case DuckDBTypeId.TIMESTAMP_S:
+      return (v.seconds as bigint) * 1_000_000n;
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return (v.millis as bigint) * 1_000n;
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return (v.nanos as bigint) / 1_000n;
+    default:
+      return v.micros as bigint;
+  }
+}
+
+function int64(value: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(value);
+  return b;
+}
+
+function int32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(value);
+  return b;
+}
 
 /**
- * A value in PostgreSQL's binary format, for the types drivers ask binary results of; others
- * are refused so the driver can fall back to text.
+ * A value in PostgreSQL's binary format. pgjdbc asks for it on statements it has prepared on the
+ * server (after `prepareThreshold` executions) for numbers, dates and times, UUIDs, bytea and
+ * arrays of those; other types are refused so the driver can ask for text.
  */
 export function pgBinary(value: DuckDBValue, type: DuckDBType): Buffer | null {
   if (value === null) return null;
   const oid = pgTypeOf(type).oid;
-  const buffer = (size: number, write: (b: Buffer) => void) => {
-    const b = Buffer.alloc(size);
-    write(b);
-    return b;
-  };
   switch (oid) {
     case PG_OID.bool:
       return Buffer.from([value ? 1 : 0]);
-    case PG_OID.int2:
-      return buffer(2, (b) => b.writeInt16BE(Number(value)));
+    case PG_OID.int2: {
+      const b = Buffer.alloc(2);
+      b.writeInt16BE(Number(value));
+      return b;
+    }
     case PG_OID.int4:
-      return buffer(4, (b) => b.writeInt32BE(Number(value)));
+      return int32(Number(value));
     case PG_OID.int8:
-      return buffer(8, (b) => b.writeBigInt64BE(BigInt(value as number | bigint)));
-    case PG_OID.float4:
-      return buffer(4, (b) => b.writeFloatBE(value as number));
-    case PG_OID.float8:
-      return buffer(8, (b) => b.writeDoubleBE(value as number));
+      return int64(BigInt(value as number | bigint));
+    case PG_OID.float4: {
+      const b = Buffer.alloc(4);
+      b.writeFloatBE(value as number);
+      return b;
+    }
+    case PG_OID.float8: {
+      const b = Buffer.alloc(8);
+      b.writeDoubleBE(value as number);
+      return b;
+    }
+    case PG_OID.numeric:
+      return numericBinary(String(value));
     case PG_OID.bytea:
       return Buffer.from((value as DuckDBBlobValue).bytes);
     case PG_OID.text:
@@ -258,15 +323,42 @@ export function pgBinary(value: DuckDBValue, type: DuckDBType): Buffer | null {
       return Buffer.from(pgText(value, type) ?? '', 'utf8');
     case PG_OID.uuid:
       return Buffer.from(String(value).replace(/-/g, ''), 'hex');
-    case PG_OID.date:
-      return buffer(4, (b) => b.writeInt32BE((value as DuckDBDateValue).days - PG_EPOCH_DAYS));
+    case PG_OID.date: {
+      const days = (value as DuckDBDateValue).days;
+      if (Math.abs(days) === INFINITY_DAYS) return int32(days);
+      return int32(days - PG_EPOCH_DAYS);
+    }
+    case PG_OID.time: {
+      const v = value as unknown as { micros?: bigint; nanos?: bigint };
+      return int64(v.micros ?? (v.nanos as bigint) / 1_000n);
+    }
+    case PG_OID.timetz: {
+      const v = value as unknown as { micros: bigint; offset: number };
+      // PostgreSQL stores the zone as seconds west of UTC.
+      return Buffer.concat([int64(v.micros), int32(-v.offset)]);
+    }
     case PG_OID.timestamp:
     case PG_OID.timestamptz:
-      if (type.typeId === DuckDBTypeId.TIMESTAMP || type.typeId === DuckDBTypeId.TIMESTAMP_TZ) {
-        const micros = (value as unknown as { micros: bigint }).micros;
-        return buffer(8, (b) => b.writeBigInt64BE(micros - PG_EPOCH_MICROS));
-      }
-      break;
+      return int64(epochMicros(value, type.typeId) - PG_EPOCH_MICROS);
+    case PG_OID.interval: {
+      const v = value as DuckDBIntervalValue;
+      return Buffer.concat([int64(v.micros), int32(v.days), int32(v.months)]);
+    }
+  }
+  if (type instanceof DuckDBListType || type instanceof DuckDBArrayType) {
+    const elementOid = pgTypeOf(type.valueType).oid;
+    if (ARRAY_OF[elementOid] !== undefined) {
+      const items = (value as { items: readonly DuckDBValue[] }).items;
+      const parts = items.map((item) => pgBinary(item, type.valueType));
+      const header = [
+        int32(items.length > 0 ? 1 : 0),
+        int32(parts.some((p) => p === null) ? 1 : 0),
+        int32(elementOid),
+        ...(items.length > 0 ? [int32(items.length), int32(1)] : []),
+      ];
+      const body = parts.flatMap((p) => (p === null ? [int32(-1)] : [int32(p.length), p]));
+      return Buffer.concat([...header, ...body]);
+    }
   }
   throw new PgError(
     '0A000',
