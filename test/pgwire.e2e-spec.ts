@@ -479,6 +479,18 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       expect(rowsOf(await client.query('SHOW application_name'))).toEqual([
         ['PostgreSQL JDBC Driver'],
       ]);
+      // SHOW of something that is not a setting is the engine's (SHOW TABLES), on both protocols.
+      expect(rowsOf(await client.query('SHOW TABLES')).flat()).toContain(table);
+      client.write(
+        Buffer.concat([
+          serialize.parse({ text: 'SHOW TABLES' }),
+          serialize.bind({}),
+          serialize.describe({ type: 'P' }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+      );
+      expect(rowsOf(await client.until('readyForQuery')).flat()).toContain(table);
       const denied = await client.query('SET threads = 1');
       expect(errorOf(denied)).toMatchObject({ code: '42704' });
       expect(rowsOf(await client.query("SELECT current_setting('threads')"))[0][0]).toBe(threads);

@@ -183,7 +183,7 @@ export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; proble
 
 const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 
-function isLoopbackHost(host: string): boolean {
+export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
   if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
   return isIP(h) === 4 && h.startsWith('127.');

@@ -9,7 +9,7 @@ import {
   StatementType,
 } from '@duckdb/node-api';
 import { Principal } from '../auth/principal';
-import { DeadlineExceededError } from '../common/errors/coordinator.error';
+import { CoordinatorError, DeadlineExceededError } from '../common/errors/coordinator.error';
 import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';
 import { interruptUntilDone } from '../engine/interrupt';
@@ -159,7 +159,13 @@ export class PgQueryService {
       this.metrics.queries.inc({ result: 'ok' });
       return result;
     } catch (err) {
-      this.metrics.queries.inc({ result: err instanceof Error ? err.name : 'internal' });
+      const result =
+        err instanceof CoordinatorError
+          ? err.name
+          : err instanceof PgError
+            ? `PgError ${err.code}`
+            : 'internal';
+      this.metrics.queries.inc({ result });
       throw err;
     }
   }

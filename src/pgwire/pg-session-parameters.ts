@@ -1,3 +1,5 @@
+import { PgError } from './pg-error';
+
 /** Parameters PostgreSQL reports to the client with ParameterStatus whenever they change. */
 const REPORTED = new Set([
   'server_version',
@@ -35,15 +37,6 @@ const READ_ONLY = new Set([
   'lc_ctype',
   'block_size',
 ]);
-
-export class SessionParameterError extends Error {
-  constructor(
-    public readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The wire session's view of PostgreSQL settings. Values the result encoding depends on are
@@ -109,13 +102,13 @@ export class PgSessionParameters {
   public set(rawName: string, value: string | null): [string, string] | undefined {
     const name = rawName.toLowerCase();
     if (!this.values.has(name)) {
-      throw new SessionParameterError(
+      throw new PgError(
         '42704',
         `unrecognized configuration parameter "${rawName}"; engine settings are locked and cannot be changed over this connection`,
       );
     }
     if (READ_ONLY.has(name)) {
-      throw new SessionParameterError('55P02', `parameter "${rawName}" cannot be changed`);
+      throw new PgError('55P02', `parameter "${rawName}" cannot be changed`);
     }
     const next = value === null ? (this.defaults.get(name) ?? '') : this.validate(name, value);
     this.values.set(name, next);
@@ -124,10 +117,7 @@ export class PgSessionParameters {
 
   private validate(name: string, value: string): string {
     const bad = (hint: string) =>
-      new SessionParameterError(
-        '22023',
-        `invalid value for parameter "${name}": "${value}"; ${hint}`,
-      );
+      new PgError('22023', `invalid value for parameter "${name}": "${value}"; ${hint}`);
     switch (name) {
       case 'client_encoding':
         if (!/^(utf-?8|unicode)$/i.test(value)) throw bad('only UTF8 is supported');

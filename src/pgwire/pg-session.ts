@@ -21,7 +21,7 @@ import { PgAuthEvents } from './pg-auth-events';
 import { PgError, toPgError } from './pg-error';
 import { PgFrameReader } from './pg-frame-reader';
 import { PgColumn, PgQueryService, PgResult, PgStatementControl } from './pg-query.service';
-import { PgSessionParameters, SessionParameterError } from './pg-session-parameters';
+import { PgSessionParameters } from './pg-session-parameters';
 import { pgBinary, pgText, pgTypeOf, PG_OID } from './pg-types';
 import { parseSessionStatement, SessionStatement } from './session-statement';
 
@@ -237,8 +237,8 @@ export class PgSession {
       try {
         if (parameters.has(name)) parameters.set(name, value);
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        this.fatal(new PgError((err as SessionParameterError).code ?? '22023', message, true));
+        const error = err as PgError;
+        this.fatal(new PgError(error.code, error.message, true));
         return;
       }
     }
@@ -426,7 +426,7 @@ export class PgSession {
       this.send(this.messages.emptyQueryResponse(), this.readyForQuery());
       return;
     }
-    const session = parseSessionStatement(sql);
+    const session = this.sessionStatement(sql);
     const statement: PreparedStatement = { sql, session, parameterTypes: [], columns: null };
     const result = await this.run(statement, []);
     const out: Buffer[] = [];
@@ -445,7 +445,7 @@ export class PgSession {
     if (name !== '' && this.statements.has(name)) {
       throw new PgError('42P05', `prepared statement "${name}" already exists`);
     }
-    const session = parseSessionStatement(sql);
+    const session = this.sessionStatement(sql);
     let statement: PreparedStatement;
     if (sql.trim() === '' || session) {
       statement = {
@@ -561,10 +561,7 @@ export class PgSession {
     statement: PreparedStatement,
     parameters: (string | null)[],
   ): Promise<PgResult> {
-    if (statement.session) {
-      const answered = this.runSession(statement.session);
-      if (answered) return answered;
-    }
+    if (statement.session) return this.runSession(statement.session);
     if (this.transaction === 'failed') {
       throw new PgError(
         '25P02',
@@ -604,33 +601,20 @@ export class PgSession {
     }
   }
 
-  /** Answers a session statement, or returns undefined to let the engine take it (SHOW TABLES). */
-  private runSession(statement: SessionStatement): PgResult | undefined {
+  private runSession(statement: SessionStatement): PgResult {
     const parameters = this.parameters as PgSessionParameters;
     const done = (tag: string): PgResult => ({ columns: null, rows: [], tag, truncated: false });
-    const fail = (err: unknown) =>
-      err instanceof SessionParameterError ? new PgError(err.code, err.message) : err;
     switch (statement.kind) {
-      case 'set':
-        try {
-          const changed = parameters.set(statement.name, statement.value);
-          if (changed) this.send(this.messages.parameterStatus(changed[0], changed[1]));
-        } catch (err) {
-          throw fail(err);
-        }
+      case 'set': {
+        const changed = parameters.set(statement.name, statement.value);
+        if (changed) this.send(this.messages.parameterStatus(changed[0], changed[1]));
         return done('SET');
+      }
       case 'reset':
-        if (statement.name !== null) {
-          try {
-            parameters.set(statement.name, null);
-          } catch (err) {
-            throw fail(err);
-          }
-        }
+        if (statement.name !== null) parameters.set(statement.name, null);
         return done('RESET');
       case 'show': {
-        const value = parameters.get(statement.name);
-        if (value === undefined) return undefined;
+        const value = parameters.get(statement.name) ?? '';
         return {
           columns: [{ name: statement.name, type: VARCHAR_TYPE }],
           rows: [[value]],
@@ -672,8 +656,15 @@ export class PgSession {
     }
   }
 
+  /** A statement the session answers itself; `SHOW TABLES` and the like go to the engine. */
+  private sessionStatement(sql: string): SessionStatement | undefined {
+    const statement = parseSessionStatement(sql);
+    if (statement?.kind === 'show' && !this.parameters?.has(statement.name)) return undefined;
+    return statement;
+  }
+
   private sessionColumns(statement: SessionStatement | undefined): PgColumn[] | null {
-    if (statement?.kind !== 'show' || !this.parameters?.has(statement.name)) return null;
+    if (statement?.kind !== 'show') return null;
     return [{ name: statement.name, type: VARCHAR_TYPE }];
   }
 

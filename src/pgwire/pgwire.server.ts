@@ -1,19 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
-import { isIP, Server, Socket, createServer } from 'node:net';
+import { createServer, Server, Socket } from 'node:net';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service';
 import { AppConfigService } from '../config/app-config.service';
+import { isLoopbackHost } from '../config/env.schema';
 import { PgAuthEvents } from './pg-auth-events';
 import { PgQueryService } from './pg-query.service';
 import { PgSession } from './pg-session';
 
 /** PostgreSQL's authentication_timeout is 60 s; a login here is a token paste, not a typed password. */
 export const PG_AUTH_TIMEOUT_MS = 10_000;
-
-function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
-}
 
 /** The PostgreSQL wire-protocol listener (`KRISHIV_PG_ADDR`): BI tools, JDBC, psql. */
 @Injectable()
@@ -33,7 +29,7 @@ export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdo
   public async onApplicationBootstrap(): Promise<void> {
     const address = this.config.get('pg');
     if (!address) return;
-    const server = createServer((socket) => this.accept(socket, isLoopback(address.host)));
+    const server = createServer((socket) => this.accept(socket, isLoopbackHost(address.host)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(address.port, address.host, () => {
