@@ -258,9 +258,13 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
   });
 
   describe('permission matrix over the wire protocol (query:read, query:write × every caller)', () => {
-    const cells = OPERATIONS.filter(
-      (op) => op.action === 'query:read' || op.action === 'query:write',
-    ).flatMap((op) =>
+    // The catalog's sample statement for each query action (REST and every query RPC share it).
+    const samples = (['query:read', 'query:write'] as const).map((action) => {
+      const op = OPERATIONS.find((candidate) => candidate.action === action);
+      if (!op) throw new Error(`the operation catalog has no ${action} operation`);
+      return op;
+    });
+    const cells = samples.flatMap((op) =>
       PRINCIPALS.map((principal) => ({
         op,
         principal,
