@@ -354,6 +354,13 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       expect(login.find((m) => m.name === 'backendKeyData')).toBeDefined();
     });
 
+    it('accepts a token pasted with its "Bearer " prefix', async () => {
+      const pasted = await PgWireClient.connect(pgPort);
+      expect(errorOf(await pasted.login(`Bearer ${reader()}`))).toBeUndefined();
+      expect(rowsOf(await pasted.query('SELECT 1'))).toEqual([['1']]);
+      pasted.end();
+    });
+
     it('binds parameters and honours portal row limits', async () => {
       client.write(
         Buffer.concat([

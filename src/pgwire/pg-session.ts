@@ -337,7 +337,8 @@ export class PgSession {
       throw new ProtocolViolation(`expected a password message, got ${message.type}`);
     }
     try {
-      const token = message.password.trim();
+      // The password is the token itself; a pasted "Bearer <token>" works too.
+      const token = message.password.trim().replace(/^bearer\s+/i, '');
       this.principal = await this.options.auth.authenticate(
         token === '' ? undefined : `Bearer ${token}`,
       );
