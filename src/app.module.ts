@@ -15,6 +15,7 @@ import { createRootLogger, loggerOptions } from './common/logger-options';
 import { MetricsModule } from './metrics/metrics.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetadataModule } from './metadata/metadata.module';
+import { PgwireModule } from './pgwire/pgwire.module';
 import { QueryModule } from './query/query.module';
 import { RolesGuard } from './roles/roles.guard';
 import { StreamsModule } from './streams/streams.module';
@@ -42,6 +43,7 @@ export class AppModule {
         JobsModule,
         StreamsModule,
         UiModule,
+        PgwireModule,
       ],
       providers: [
         // One guard chain for REST and gRPC, in this order: who are you, then may you.

@@ -1,42 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { Role } from '../src/auth/principal';
-import { ACTIONS, Action, PERMISSIONS } from '../src/roles/permissions';
+import { ACTIONS, PERMISSIONS } from '../src/roles/permissions';
 import { Coordinator, startCoordinator } from './support/coordinator';
 import { callGrpc, closeGrpcClients, services } from './support/grpc';
 import { OIDC_AUDIENCE, OidcClient, OidcProvider, startOidcProvider } from './support/oidc';
 import { callRest, Operation, operationName, OPERATIONS } from './support/operations';
+import { expectedOutcome, Outcome, PrincipalCase, PRINCIPALS } from './support/principals';
 import { expectNoSecretsIn } from './support/secrets';
-
-type Credentials = 'none' | 'invalid' | 'valid';
-
-interface PrincipalCase {
-  name: string;
-  credentials: Credentials;
-  /** The role the coordinator must grant (CONTRACT §3); null = authenticated with no role. */
-  role: Role | null;
-  /** Who the coordinator must say the caller is. */
-  subject?: string;
-  method?: 'oidc' | 'service-token' | 'ui-token';
-  client?: OidcClient;
-}
-
-const PRINCIPALS: PrincipalCase[] = [
-  { name: 'no token', credentials: 'none', role: null },
-  { name: 'garbage token', credentials: 'invalid', role: null },
-  { name: 'OIDC reader', credentials: 'valid', role: 'reader', client: 'reader-client' },
-  { name: 'OIDC writer', credentials: 'valid', role: 'writer', client: 'writer-client' },
-  { name: 'OIDC admin', credentials: 'valid', role: 'admin', client: 'admin-client' },
-  { name: 'OIDC token without a role', credentials: 'valid', role: null, client: 'norole-client' },
-  {
-    name: 'service token',
-    credentials: 'valid',
-    role: 'admin',
-    subject: 'service',
-    method: 'service-token',
-  },
-  { name: 'UI token', credentials: 'valid', role: 'reader', subject: 'ui', method: 'ui-token' },
-];
 
 /** CONTRACT §4: the only REST operations that need no token. */
 const PUBLIC_OPERATIONS = [
@@ -48,20 +19,6 @@ const PUBLIC_OPERATIONS = [
 ];
 
 const AUTHENTICATED = PRINCIPALS.filter((p) => p.credentials === 'valid');
-
-const RANK: Record<Role, number> = { reader: 0, writer: 1, admin: 2 };
-
-type Outcome = 'unauthenticated' | 'invalid-token' | 'forbidden' | 'ok';
-
-/** What the permission table says must happen; never written per cell. */
-function expectedOutcome(principal: PrincipalCase, action: Action): Outcome {
-  if (principal.credentials === 'none') return 'unauthenticated';
-  if (principal.credentials === 'invalid') return 'invalid-token';
-  const required: Role | null = PERMISSIONS[action];
-  if (required === null) return 'ok';
-  if (principal.role === null) return 'forbidden';
-  return RANK[principal.role] >= RANK[required] ? 'ok' : 'forbidden';
-}
 
 /**
  * The role a refusal names. A caller with no role at all is stopped by the roles guard at the

@@ -199,6 +199,10 @@ describe('production refuses unsafe configuration (exit 2, before opening a port
     );
   });
 
+  it('7. with the PostgreSQL listener on a non-loopback address without TLS', async () => {
+    await expectRefusal({ ...production(), KRISHIV_PG_ADDR: '0.0.0.0:5433' }, ['KRISHIV_PG_ADDR']);
+  });
+
   it('lists every refusal at once', async () => {
     const env = {
       ...without('KRISHIV_OIDC_AUDIENCE'),

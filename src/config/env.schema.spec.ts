@@ -661,6 +661,33 @@ describe('production mode', () => {
     expect(problemsFor(result, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE')).toHaveLength(1);
   });
 
+  it.each(['0.0.0.0:5433', '10.1.2.3:5433', '[::]:5433', 'db.example.com:5433'])(
+    '7. refuses KRISHIV_PG_ADDR=%s without TLS',
+    (address) => {
+      expect(
+        problemsFor(load({ ...PRODUCTION, KRISHIV_PG_ADDR: address }), 'KRISHIV_PG_ADDR'),
+      ).toHaveLength(1);
+    },
+  );
+
+  it.each(['127.0.0.1:5433', 'localhost:5433', '[::1]:5433', 'off'])(
+    '7. accepts KRISHIV_PG_ADDR=%s without TLS (loopback or off)',
+    (address) => {
+      ok(load({ ...PRODUCTION, KRISHIV_PG_ADDR: address }));
+    },
+  );
+
+  it('7. accepts a non-loopback KRISHIV_PG_ADDR with TLS', () => {
+    ok(
+      load({
+        ...PRODUCTION,
+        KRISHIV_PG_ADDR: '0.0.0.0:5433',
+        KRISHIV_TLS_CERT: file('pg-cert.pem', 'CERT'),
+        KRISHIV_TLS_KEY: file('pg-key.pem', 'KEY'),
+      }),
+    );
+  });
+
   it('lists every refusal at once', () => {
     const result = load({
       KRISHIV_PRODUCTION: 'yes',

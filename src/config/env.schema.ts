@@ -191,7 +191,7 @@ export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; proble
 
 const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 
-function isLoopbackHost(host: string): boolean {
+export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
   if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
   return isIP(h) === 4 && h.startsWith('127.');
@@ -318,6 +318,15 @@ function productionRefusals(
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       problems.push(`${variable}: "${value}" uses plain http on a non-loopback host; use https://`);
     }
+  }
+  // A PostgreSQL password here is a bearer token: it may cross the network only inside TLS.
+  if (config.pg && config.tls === null && !isLoopbackHost(config.pg.host)) {
+    const { host, port } = config.pg;
+    problems.push(
+      `KRISHIV_PG_ADDR: "${host.includes(':') ? `[${host}]` : host}:${port}" is not a loopback address and TLS is off, ` +
+        'so tokens would travel as cleartext PostgreSQL passwords; set KRISHIV_TLS_CERT and KRISHIV_TLS_KEY, ' +
+        'bind 127.0.0.1, or set KRISHIV_PG_ADDR=off',
+    );
   }
   const shortTokens: [string, string[]][] = [
     ['KRISHIV_COORDINATOR_BEARER_TOKEN', single(env.KRISHIV_COORDINATOR_BEARER_TOKEN)],

@@ -5,6 +5,7 @@ import {
   DuckDBPreparedStatement,
   DuckDBResult,
   StatementType,
+  VARCHAR,
 } from '@duckdb/node-api';
 import { AuthService } from '../auth/auth.service';
 import { Principal, roleAllows } from '../auth/principal';
@@ -60,12 +61,16 @@ export class SqlRunner {
     }
   }
 
-  /** Runs every statement; `consume` reads the last one's result before the commit. */
+  /**
+   * Runs every statement; `consume` reads the last one's result before the commit. `parameters`
+   * (text, cast by the engine to each parameter's type) are bound to the last statement.
+   */
   public async run<T>(
     connection: DuckDBConnection,
     principal: Principal,
     sql: string,
     consume: ResultConsumer<T>,
+    parameters: (string | null)[] = [],
   ): Promise<T> {
     let inTransaction = false;
     try {
@@ -108,6 +113,11 @@ export class SqlRunner {
           await statement.run();
           continue;
         }
+        if (parameters.length > 0)
+          statement.bind(
+            parameters,
+            parameters.map(() => VARCHAR),
+          );
         const streaming = statement.statementType === StatementType.SELECT;
         output = await consume(streaming ? await statement.stream() : await statement.run());
       }
