@@ -4,6 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import { Coordinator, startCoordinator } from './support/coordinator';
 import { callGrpc, closeGrpcClients } from './support/grpc';
 import { OPERATIONS, restPath } from './support/operations';
+import { errorOf, PgWireClient } from './support/pg-wire';
+import { freePort } from './support/ports';
 import { expectNoSecretsIn } from './support/secrets';
 
 interface Answer {
@@ -149,8 +151,10 @@ const RATE_WINDOW_SECS = 5;
 
 describe('abuse limits', () => {
   let coordinator: Coordinator;
+  let pgPort: number;
 
   beforeAll(async () => {
+    pgPort = await freePort();
     coordinator = await startCoordinator({
       env: {
         KRISHIV_COORDINATOR_BEARER_TOKEN: serviceToken,
@@ -162,6 +166,7 @@ describe('abuse limits', () => {
         KRISHIV_PRINCIPAL_RATE_WINDOW_SECS: String(RATE_WINDOW_SECS),
         KRISHIV_HTTP_BODY_LIMIT_BYTES: String(BODY_LIMIT),
         KRISHIV_GRPC_MAX_MESSAGE_BYTES: String(BODY_LIMIT),
+        KRISHIV_PG_ADDR: `127.0.0.1:${pgPort}`,
       },
     });
   });
@@ -260,6 +265,32 @@ describe('abuse limits', () => {
           .status,
       ).toBe(200);
     });
+  });
+
+  it('throttles failed wire-protocol logins per address the same way', async () => {
+    const from = '127.0.0.3';
+    const login = async (password: string) => {
+      const client = await PgWireClient.connect(pgPort, undefined, from);
+      try {
+        return errorOf(await client.login(password));
+      } finally {
+        client.end();
+      }
+    };
+    for (let i = 0; i < FAILURE_LIMIT; i++) {
+      expect(await login(`wrong-${i}`)).toMatchObject({ code: '28P01' });
+    }
+    // Past the limit even a valid token from that address is refused, and told when to retry.
+    expect(await login(serviceToken)).toMatchObject({
+      code: '28P01',
+      message: expect.stringMatching(/too many failed authentications from this address/),
+    });
+    const other = await PgWireClient.connect(pgPort, undefined, '127.0.0.4');
+    try {
+      expect(errorOf(await other.login(serviceToken))).toBeUndefined();
+    } finally {
+      other.end();
+    }
   });
 
   describe('request rate per principal', () => {

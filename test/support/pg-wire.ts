@@ -37,8 +37,8 @@ export class PgWireClient {
   }
 
   /** With `ca`, the session starts with SSLRequest and continues over TLS verified by `ca`. */
-  public static async connect(port: number, ca?: Buffer): Promise<PgWireClient> {
-    const socket = connect(port, '127.0.0.1');
+  public static async connect(port: number, ca?: Buffer, from?: string): Promise<PgWireClient> {
+    const socket = connect({ port, host: '127.0.0.1', localAddress: from });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
