@@ -15,7 +15,7 @@ _sym_db = _symbol_database.Default()
 from . import common_pb2 as krishiv_dot_coordinator_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"krishiv/coordinator/v1/query.proto\x12\x16krishiv.coordinator.v1\x1a#krishiv/coordinator/v1/common.proto\"n\n\x13\x45xecuteQueryRequest\x12\x0b\n\x03sql\x18\x01 \x01(\t\x12\x15\n\x08max_rows\x18\x02 \x01(\rH\x00\x88\x01\x01\x12\x17\n\ntimeout_ms\x18\x03 \x01(\rH\x01\x88\x01\x01\x42\x0b\n\t_max_rowsB\r\n\x0b_timeout_ms\"\xac\x01\n\x14\x45xecuteQueryResponse\x12/\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x1e.krishiv.coordinator.v1.Column\x12)\n\x04rows\x18\x02 \x03(\x0b\x32\x1b.krishiv.coordinator.v1.Row\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x11\n\ttruncated\x18\x04 \x01(\x08\x12\x12\n\nelapsed_ms\x18\x05 \x01(\x01\x32y\n\x0cQueryService\x12i\n\x0c\x45xecuteQuery\x12+.krishiv.coordinator.v1.ExecuteQueryRequest\x1a,.krishiv.coordinator.v1.ExecuteQueryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"krishiv/coordinator/v1/query.proto\x12\x16krishiv.coordinator.v1\x1a#krishiv/coordinator/v1/common.proto\"n\n\x13\x45xecuteQueryRequest\x12\x0b\n\x03sql\x18\x01 \x01(\t\x12\x15\n\x08max_rows\x18\x02 \x01(\rH\x00\x88\x01\x01\x12\x17\n\ntimeout_ms\x18\x03 \x01(\rH\x01\x88\x01\x01\x42\x0b\n\t_max_rowsB\r\n\x0b_timeout_ms\"\xac\x01\n\x14\x45xecuteQueryResponse\x12/\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x1e.krishiv.coordinator.v1.Column\x12)\n\x04rows\x18\x02 \x03(\x0b\x32\x1b.krishiv.coordinator.v1.Row\x12\x11\n\trow_count\x18\x03 \x01(\x03\x12\x11\n\ttruncated\x18\x04 \x01(\x08\x12\x12\n\nelapsed_ms\x18\x05 \x01(\x01\"\xb6\x01\n\x10QueryResultChunk\x12/\n\x07\x63olumns\x18\x01 \x03(\x0b\x32\x1e.krishiv.coordinator.v1.Column\x12)\n\x04rows\x18\x02 \x03(\x0b\x32\x1b.krishiv.coordinator.v1.Row\x12\x0c\n\x04\x64one\x18\x03 \x01(\x08\x12\x11\n\trow_count\x18\x04 \x01(\x03\x12\x11\n\ttruncated\x18\x05 \x01(\x08\x12\x12\n\nelapsed_ms\x18\x06 \x01(\x01\x32\xe8\x01\n\x0cQueryService\x12i\n\x0c\x45xecuteQuery\x12+.krishiv.coordinator.v1.ExecuteQueryRequest\x1a,.krishiv.coordinator.v1.ExecuteQueryResponse\x12m\n\x12\x45xecuteQueryStream\x12+.krishiv.coordinator.v1.ExecuteQueryRequest\x1a(.krishiv.coordinator.v1.QueryResultChunk0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'krishiv._proto.query_pb2', globals())
@@ -26,6 +26,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _EXECUTEQUERYREQUEST._serialized_end=209
   _EXECUTEQUERYRESPONSE._serialized_start=212
   _EXECUTEQUERYRESPONSE._serialized_end=384
-  _QUERYSERVICE._serialized_start=386
-  _QUERYSERVICE._serialized_end=507
+  _QUERYRESULTCHUNK._serialized_start=387
+  _QUERYRESULTCHUNK._serialized_end=569
+  _QUERYSERVICE._serialized_start=572
+  _QUERYSERVICE._serialized_end=804
 # @@protoc_insertion_point(module_scope)

@@ -20,6 +20,11 @@ class QueryServiceStub(object):
                 request_serializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.SerializeToString,
                 response_deserializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryResponse.FromString,
                 )
+        self.ExecuteQueryStream = channel.unary_stream(
+                '/krishiv.coordinator.v1.QueryService/ExecuteQueryStream',
+                request_serializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.SerializeToString,
+                response_deserializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.QueryResultChunk.FromString,
+                )
 
 
 class QueryServiceServicer(object):
@@ -31,6 +36,14 @@ class QueryServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExecuteQueryStream(self, request, context):
+        """The same query with its rows streamed as they are read, for results too large for one
+        message: the coordinator holds one chunk at a time and waits while the client is slow.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -38,6 +51,11 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.ExecuteQuery,
                     request_deserializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.FromString,
                     response_serializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryResponse.SerializeToString,
+            ),
+            'ExecuteQueryStream': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExecuteQueryStream,
+                    request_deserializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.FromString,
+                    response_serializer=krishiv_dot_coordinator_dot_v1_dot_query__pb2.QueryResultChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -63,5 +81,22 @@ class QueryService(object):
         return grpc.experimental.unary_unary(request, target, '/krishiv.coordinator.v1.QueryService/ExecuteQuery',
             krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.SerializeToString,
             krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ExecuteQueryStream(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/krishiv.coordinator.v1.QueryService/ExecuteQueryStream',
+            krishiv_dot_coordinator_dot_v1_dot_query__pb2.ExecuteQueryRequest.SerializeToString,
+            krishiv_dot_coordinator_dot_v1_dot_query__pb2.QueryResultChunk.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
