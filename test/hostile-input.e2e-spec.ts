@@ -42,6 +42,9 @@ const SQL_REQUESTS = 1_500;
 const SQL_GRPC_SAMPLE = 300;
 const CONCURRENCY = 16;
 
+/** The server's body limit (HTTP_BODY_LIMIT in src/bootstrap.ts, not imported: it loads the app). */
+const HTTP_BODY_LIMIT = 2 * 1024 * 1024;
+
 const CANARY = 'hostile_canary';
 const CANARY_SEQ = 'hostile_canary_seq';
 const STREAM = 'hostile_stream';
@@ -150,7 +153,11 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
   const alive = () =>
     coordinator.process.exitCode === null && coordinator.process.signalCode === null;
 
-  /** One raw HTTP request: any path bytes, any body, no client-side normalisation. */
+  /**
+   * One raw HTTP request: any path bytes, any body, no client-side normalisation. The server may
+   * answer an oversized body (413) and close before the body is written: an answer that arrived
+   * counts, whatever happens to the upload afterwards.
+   */
   function send(
     method: string,
     path: string,
@@ -159,6 +166,9 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
     fresh = false,
   ): Promise<RawAnswer> {
     return new Promise((resolve, reject) => {
+      let status: number | undefined;
+      const chunks: Buffer[] = [];
+      const answered = () => resolve({ status: status!, text: Buffer.concat(chunks).toString() });
       const req = httpRequest(
         coordinator.httpUrl + '/',
         {
@@ -168,22 +178,27 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
           headers: { accept: 'application/json', ...headers },
         },
         (res) => {
-          const chunks: Buffer[] = [];
+          status = res.statusCode ?? 0;
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-          );
-          res.on('error', reject);
+          res.on('end', answered);
+          res.on('error', answered);
         },
       );
-      // The server may answer (413) and close before a large body is written: the answer counts.
-      req.on('error', (err) => (alive() ? reject(err) : reject(new Error('coordinator died'))));
+      req.on('error', (err) => {
+        if (status !== undefined) answered();
+        else if (!alive())
+          reject(new Error(`the coordinator died:\n${coordinator.logs().slice(-2000)}`));
+        else reject(err);
+      });
       if (body) req.end(body);
       else req.end();
     });
   }
 
-  /** The server-side answer for an input, retried once when the connection was cut under it. */
+  /**
+   * The answer, or for a body over the server's limit that was cut off before any answer could
+   * be read, status 0 (a refusal all the same). Any other request without an answer fails.
+   */
   async function sendTolerant(
     method: string,
     path: string,
@@ -194,9 +209,12 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
     try {
       return await send(method, path, headers, body, fresh);
     } catch (err) {
-      if (!alive()) throw new Error(`the coordinator died:\n${coordinator.logs().slice(-2000)}`);
-      // An early 413 closes the socket while the body is still being written (EPIPE/ECONNRESET).
-      if (body && body.length > 1024 * 1024) return { status: 413, text: 'closed early' };
+      if (alive() && body && body.length > HTTP_BODY_LIMIT) {
+        return {
+          status: 0,
+          text: `connection closed during an oversized upload: ${(err as Error).message}`,
+        };
+      }
       throw err;
     }
   }
@@ -369,10 +387,11 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
           // One connection per input: a refusal that closes its connection affects no other.
           answer = await sendTolerant(route.method, r.path, headers, r.body, true);
         } catch (err) {
-          answer = { status: 0, text: `no answer: ${(err as Error).message}` };
+          answer = { status: -1, text: `no answer: ${(err as Error).message}` };
         }
         tried.rest++;
-        if (answer.status >= 500 || answer.status < 200) {
+        const refusedUpload = answer.status === 0 && (r.body?.length ?? 0) > HTTP_BODY_LIMIT;
+        if (answer.status >= 500 || (answer.status < 200 && !refusedUpload)) {
           failures.push(
             `${route.method} ${r.path.slice(0, 200)} [${r.recipe}] → ${answer.status}: ${answer.text.slice(0, 300)}`,
           );

@@ -764,12 +764,10 @@ export const malformedProtobuf = (valid: Buffer): fc.Arbitrary<{ bytes: Buffer; 
         bytes: Buffer.from([...before.flat(), ...valid, ...after.flat()]),
         recipe: 'valid message with crafted fields around it',
       })),
-    fc
-      .nat()
-      .map((n) => ({
-        bytes: valid.subarray(0, valid.length ? n % valid.length : 0),
-        recipe: 'truncated',
-      })),
+    fc.nat().map((n) => ({
+      bytes: valid.subarray(0, valid.length ? n % valid.length : 0),
+      recipe: 'truncated',
+    })),
     fc
       .array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 4 })
       .map((flips) => {
