@@ -32,13 +32,21 @@ const GRPC_CHANNELS = 4;
 const STREAMS = ['soak_events_0', 'soak_events_1', 'soak_events_2', 'soak_events_3'];
 
 /**
- * RSS growth allowed after warm-up. The full soak compares the second minute with the last, as
- * the contract states (10%). The short run compares 10 s after warm-up with its last seconds:
- * in a sound build that moves by a few percent, and a leak of even 1 KiB per request (about
- * 1 MiB/s at the rates this machine reaches) grows RSS by more than 10% in that window.
+ * Memory after warm-up. The full soak holds resident memory (RSS) to the contract: under 10%
+ * growth from the start of the second minute to the end. RSS also moves with V8's committed heap,
+ * which under this load keeps growing for a minute or more as the collector settles on its heap
+ * size (a sound build measured +17% to +25% RSS between 10 s and 25 s; full runs plateau after
+ * 70-90 s). So both runs also check retained memory, which leaves that headroom out: RSS minus
+ * V8's committed heap, plus the heap's live set (its lowest use in the window, i.e. after a
+ * collection). Native and Buffer memory count in full, JS objects by what survives collection.
+ * Limit 10% in both runs. In the short one, sound builds measured -19% and -21% retained (the
+ * start-up transient is still being returned), while a leak of 4 KiB per authenticated request (a
+ * Buffer kept per call) measured +19% and fails it.
  */
-const WARMUP_SECS = FULL ? 60 : 10;
-const MAX_RSS_GROWTH = 0.1;
+const WARMUP_SECS = FULL ? 60 : 8;
+/** Width of the two windows compared: after warm-up, and at the end. */
+const WINDOW_SECS = FULL ? 15 : 6;
+const MAX_GROWTH = 0.1;
 
 type Transport = 'rest' | 'grpc';
 type Principal = 'reader' | 'writer' | 'admin' | 'service' | 'bad';
@@ -250,6 +258,7 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
         t: number;
         rssBytes: number;
         heapUsedBytes: number;
+        heapTotalBytes: number;
         externalBytes: number;
         engineBytes: number;
         eventLoopLagSecs: number;
@@ -353,6 +362,7 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
             t: elapsedSecs(),
             rssBytes: metricValue(metrics, 'krishiv_process_resident_memory_bytes') ?? NaN,
             heapUsedBytes: metricValue(metrics, 'krishiv_nodejs_heap_size_used_bytes') ?? NaN,
+            heapTotalBytes: metricValue(metrics, 'krishiv_nodejs_heap_size_total_bytes') ?? NaN,
             externalBytes: metricValue(metrics, 'krishiv_nodejs_external_memory_bytes') ?? NaN,
             engineBytes: Number(engine.body?.rows?.[0]?.[0] ?? NaN),
             eventLoopLagSecs: metricValue(metrics, 'krishiv_nodejs_eventloop_lag_seconds') ?? NaN,
@@ -389,11 +399,18 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
       });
       const kinds = [...new Set(samples.map((s) => `${s.transport} ${s.kind}`))].sort();
       const median = (values: number[]) => percentile(values, 50);
-      const window = (from: number, to: number) =>
-        resources.filter((r) => r.t >= from && r.t < to).map((r) => r.rssBytes);
-      const afterWarmup = median(window(WARMUP_SECS, WARMUP_SECS + (FULL ? 10 : 3)));
-      const atEnd = median(window(seconds - (FULL ? 10 : 3), seconds + 1));
+      const inWindow = (from: number, to: number) =>
+        resources.filter((r) => r.t >= from && r.t < to);
+      const early = inWindow(WARMUP_SECS, WARMUP_SECS + WINDOW_SECS);
+      const late = inWindow(seconds - WINDOW_SECS, seconds + 1);
+      const rssOf = (w: typeof resources) => median(w.map((r) => r.rssBytes));
+      const retainedOf = (w: typeof resources) =>
+        median(w.map((r) => r.rssBytes - r.heapTotalBytes)) +
+        Math.min(...w.map((r) => r.heapUsedBytes));
+      const afterWarmup = rssOf(early);
+      const atEnd = rssOf(late);
       const growth = (atEnd - afterWarmup) / afterWarmup;
+      const retainedGrowth = (retainedOf(late) - retainedOf(early)) / retainedOf(early);
       const unexpected = samples.filter((s) => !s.expected);
       const mib = (bytes: number) => Number((bytes / 2 ** 20).toFixed(1));
       const report = {
@@ -422,11 +439,15 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
           afterWarmupMiB: Number((afterWarmup / 2 ** 20).toFixed(1)),
           atEndMiB: Number((atEnd / 2 ** 20).toFixed(1)),
           growthPercent: Number((growth * 100).toFixed(2)),
-          maxAllowedPercent: MAX_RSS_GROWTH * 100,
+          retainedAfterWarmupMiB: mib(retainedOf(early)),
+          retainedAtEndMiB: mib(retainedOf(late)),
+          retainedGrowthPercent: Number((retainedGrowth * 100).toFixed(2)),
+          maxAllowedPercent: MAX_GROWTH * 100,
           samples: resources.map((r) => ({
             t: Number(r.t.toFixed(1)),
             rssMiB: mib(r.rssBytes),
             heapUsedMiB: mib(r.heapUsedBytes),
+            heapTotalMiB: mib(r.heapTotalBytes),
             externalMiB: mib(r.externalBytes),
             engineMiB: mib(r.engineBytes),
           })),
@@ -444,7 +465,8 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
         `soak: ${report.requests} requests in ${report.durationSecs} s (${report.requestsPerSec}/s) from ${CLIENTS} clients, ` +
           `${report.badTokenRequests} with bad tokens; p50 ${report.latency.all.p50Ms} ms, p99 ${report.latency.all.p99Ms} ms\n${table}\n` +
           `event loop lag p99 ${report.eventLoop.lagP99Secs} s (max ${report.eventLoop.lagMaxSecs} s); ` +
-          `RSS ${report.rss.afterWarmupMiB} MiB after ${WARMUP_SECS} s → ${report.rss.atEndMiB} MiB at the end (${report.rss.growthPercent}%)\n` +
+          `RSS ${report.rss.afterWarmupMiB} MiB after ${WARMUP_SECS} s → ${report.rss.atEndMiB} MiB at the end (${report.rss.growthPercent}%); ` +
+          `retained ${report.rss.retainedAfterWarmupMiB} → ${report.rss.retainedAtEndMiB} MiB (${report.rss.retainedGrowthPercent}%)\n` +
           `report: ${REPORT}`,
       );
 
@@ -458,8 +480,9 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
       expect(kinds.length).toBe(OPERATIONS.length * 2);
       expect(report.badTokenRequests).toBeGreaterThan(0);
       expect(coordinator.process.exitCode).toBeNull();
-      expect(Number.isFinite(growth)).toBe(true);
-      expect(growth).toBeLessThan(MAX_RSS_GROWTH);
+      expect(Number.isFinite(growth) && Number.isFinite(retainedGrowth)).toBe(true);
+      expect(retainedGrowth).toBeLessThan(MAX_GROWTH);
+      if (FULL) expect(growth).toBeLessThan(MAX_GROWTH);
     },
     (DURATION_SECS + 60) * 1000,
   );
