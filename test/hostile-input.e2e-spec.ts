@@ -234,7 +234,9 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
       });
       tried.jwtRest++;
       counts[answer.status] = (counts[answer.status] ?? 0) + 1;
-      const expected = token === original ? [200] : [401, 429];
+      // HTTP/1.1 strips whitespace around a field value (RFC 9110 §5.5) and the contract trims
+      // the token: with only that added, it is the original token.
+      const expected = token.trim() === original ? [200] : [401, 429];
       if (!expected.includes(answer.status)) {
         failures.push(`REST ${answer.status} for ${describe(token)}: ${answer.text.slice(0, 200)}`);
       }
@@ -245,10 +247,14 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
     await mapConcurrently(grpcSample, CONCURRENCY, async (token) => {
       const outcome = await callGrpc(coordinator.grpcAddress, 'AuthService', 'WhoAmI', {}, token);
       tried.jwtGrpc++;
+      // HTTP/2 forbids whitespace at the edges of a field value (RFC 9113 §8.2.1): the server
+      // drops such a header, so the original with a trailing space arrives as no token at all.
       const expected =
         token === original
           ? [grpc.status.OK]
-          : [grpc.status.UNAUTHENTICATED, grpc.status.RESOURCE_EXHAUSTED];
+          : token.trim() === original
+            ? [grpc.status.OK, grpc.status.UNAUTHENTICATED]
+            : [grpc.status.UNAUTHENTICATED, grpc.status.RESOURCE_EXHAUSTED];
       if (!expected.includes(outcome.code)) {
         failures.push(
           `gRPC ${grpc.status[outcome.code]} for ${describe(token)}: ${outcome.message}`,
@@ -310,7 +316,13 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
 
     it('never answers 5xx and never lets a reader write anything', async () => {
       const before = await snapshot();
-      const requests = sampleOf(sqlRequest(CANARY, CANARY_SEQ), SEED, SQL_REQUESTS);
+      // Found by earlier runs, kept so that every run tries them: a lone non-ASCII character made
+      // the engine's parser build a message that is not UTF-8 (it was a 500).
+      const fixed = ['é', 'é;', '😀 😀', "SELECT 'é'", 'SELECT 1; é', '\ud800', '\u0000'];
+      const requests = [
+        ...fixed,
+        ...sampleOf(sqlRequest(CANARY, CANARY_SEQ), SEED, SQL_REQUESTS - fixed.length),
+      ];
       const reader = { authorization: `Bearer ${readerToken}`, 'content-type': 'application/json' };
       const failures: string[] = [];
       const counts: Record<string, number> = {};
@@ -458,6 +470,35 @@ describe(`hostile input (seed ${SEED}; replay with KRISHIV_TEST_SEED=${SEED})`, 
     expect(failures.slice(0, 20)).toEqual([]);
     expect(alive()).toBe(true);
   }, 120_000);
+
+  it('(c) judges who is calling before it reads malformed bytes, then names the method', async () => {
+    const client = new grpc.Client(coordinator.grpcAddress, grpc.credentials.createInsecure());
+    const path = '/krishiv.coordinator.v1.ExecutorService/DrainExecutor';
+    const call = (token?: string) =>
+      new Promise<{ code: grpc.status; details: string }>((resolve) => {
+        const metadata = new grpc.Metadata();
+        if (token) metadata.set('authorization', `Bearer ${token}`);
+        client.makeUnaryRequest(
+          path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          // A group (field 3, wire type 3) that never ends.
+          Buffer.from([0x1b]),
+          metadata,
+          { deadline: Date.now() + 20_000 },
+          (err) => resolve({ code: err?.code ?? grpc.status.OK, details: err?.details ?? '' }),
+        );
+      });
+    try {
+      expect((await call()).code).toBe(grpc.status.UNAUTHENTICATED);
+      expect((await call(readerToken)).code).toBe(grpc.status.PERMISSION_DENIED);
+      const refused = await call(adminToken);
+      expect(refused.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(refused.details).toContain(`the request to ${path} is not a valid protobuf message`);
+    } finally {
+      client.close();
+    }
+  });
 
   it('is still alive and answered no request of this suite with a server error', async () => {
     expect(alive()).toBe(true);
