@@ -14,14 +14,14 @@ import { createStream, expectStatus, percentile } from './support/streaming';
 
 /**
  * Load and soak: CLIENTS concurrent clients against one coordinator for KRISHIV_SOAK_SECS
- * (120 with `npm run test:soak`; a short run inside `npm test`), half over REST (fetch, keep-alive)
+ * (120 with `npm run test:soak`; 35 inside `npm test`), half over REST (fetch, keep-alive)
  * and half over gRPC, as reader, writer and admin (OIDC tokens from the test provider, and the
  * service token), one request in twenty with a bad token. Every answer must be the one the
  * permission table predicts; resident memory must stay flat after warm-up.
  */
 
 const CLIENTS = 200;
-const DURATION_SECS = Number(process.env.KRISHIV_SOAK_SECS ?? 25);
+const DURATION_SECS = Number(process.env.KRISHIV_SOAK_SECS ?? 35);
 const FULL = DURATION_SECS >= 120;
 const BAD_TOKEN_SHARE = 0.05;
 const SAMPLE_EVERY_MS = 1_000;
@@ -33,20 +33,20 @@ const STREAMS = ['soak_events_0', 'soak_events_1', 'soak_events_2', 'soak_events
 
 /**
  * Memory after warm-up. The full soak holds resident memory (RSS) to the contract: under 10%
- * growth from the start of the second minute to the end. RSS also moves with V8's committed heap,
- * which under this load keeps growing for a minute or more as the collector settles on its heap
- * size (a sound build measured +17% to +25% RSS between 10 s and 25 s; full runs plateau after
- * 70-90 s). So both runs also check retained memory, which leaves that headroom out: RSS minus
- * V8's committed heap, plus the heap's live set (its lowest use in the window, i.e. after a
+ * growth from the start of the second minute to the end. RSS also follows V8's committed heap,
+ * which under this load keeps growing for a minute or more while the collector settles on a heap
+ * size (sound builds: +23% and +24% RSS between 10 s and 35 s; full runs plateau after 70-90 s).
+ * So both runs also check retained memory, which leaves that headroom out: RSS minus V8's
+ * committed heap, plus the heap's live set (its lowest use in the window, i.e. after a
  * collection). Native and Buffer memory count in full, JS objects by what survives collection.
- * Limit 10% in both runs. In the short one, sound builds measured -19% and -21% retained (the
- * start-up transient is still being returned), while a leak of 4 KiB per authenticated request (a
- * Buffer kept per call) measured +19% and fails it.
+ * Full run: 10%. Short run: 15%, between what sound builds measured (+3%, +8%) and what a leak of
+ * 4 KiB per authenticated request (a Buffer kept per call) measured (+35%, and +37% RSS).
  */
-const WARMUP_SECS = FULL ? 60 : 8;
-/** Width of the two windows compared: after warm-up, and at the end. */
-const WINDOW_SECS = FULL ? 15 : 6;
-const MAX_GROWTH = 0.1;
+const WARMUP_SECS = FULL ? 60 : 10;
+/** Width of the two windows compared (each should hold a full collection): after warm-up, at the end. */
+const WINDOW_SECS = FULL ? 15 : 10;
+const MAX_RSS_GROWTH = 0.1;
+const MAX_RETAINED_GROWTH = FULL ? 0.1 : 0.15;
 
 type Transport = 'rest' | 'grpc';
 type Principal = 'reader' | 'writer' | 'admin' | 'service' | 'bad';
@@ -442,7 +442,8 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
           retainedAfterWarmupMiB: mib(retainedOf(early)),
           retainedAtEndMiB: mib(retainedOf(late)),
           retainedGrowthPercent: Number((retainedGrowth * 100).toFixed(2)),
-          maxAllowedPercent: MAX_GROWTH * 100,
+          maxRssGrowthPercent: FULL ? MAX_RSS_GROWTH * 100 : null,
+          maxRetainedGrowthPercent: MAX_RETAINED_GROWTH * 100,
           samples: resources.map((r) => ({
             t: Number(r.t.toFixed(1)),
             rssMiB: mib(r.rssBytes),
@@ -481,8 +482,8 @@ describe(`soak: ${CLIENTS} clients for ${DURATION_SECS} s`, () => {
       expect(report.badTokenRequests).toBeGreaterThan(0);
       expect(coordinator.process.exitCode).toBeNull();
       expect(Number.isFinite(growth) && Number.isFinite(retainedGrowth)).toBe(true);
-      expect(retainedGrowth).toBeLessThan(MAX_GROWTH);
-      if (FULL) expect(growth).toBeLessThan(MAX_GROWTH);
+      expect(retainedGrowth).toBeLessThan(MAX_RETAINED_GROWTH);
+      if (FULL) expect(growth).toBeLessThan(MAX_RSS_GROWTH);
     },
     (DURATION_SECS + 60) * 1000,
   );
