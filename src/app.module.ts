@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger as PinoInstance } from 'pino';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthnGuard } from './auth/authn.guard';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { SingleValueQueryPipe } from './common/pipes/single-value-query.pipe';
 import { AppConfig } from './config/app-config';
 import { KrishivConfigModule } from './config/config.module';
 import { EngineModule } from './engine/engine.module';
@@ -50,6 +51,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthnGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: SingleValueQueryPipe },
       ],
     };
   }

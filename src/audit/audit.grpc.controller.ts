@@ -4,6 +4,7 @@ import type { AuditEvent } from '../grpc/generated/krishiv/coordinator/v1/AuditE
 import type { ListEventsRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ListEventsRequest';
 import type { ListEventsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListEventsResponse';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { MalformedRequestInterceptor } from '../grpc/malformed-request.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { AuditEventView, AuditService } from './audit.service';
 
@@ -26,7 +27,7 @@ function toWireEvent(event: AuditEventView): AuditEvent {
 }
 
 @Controller()
-@UseInterceptors(GrpcMetricsInterceptor)
+@UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)
 export class AuditGrpcController {
   constructor(private readonly audit: AuditService) {}
 

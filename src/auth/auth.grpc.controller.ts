@@ -1,6 +1,7 @@
 import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { MalformedRequestInterceptor } from '../grpc/malformed-request.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import type { CanIRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/CanIRequest';
 import type { CanIResponse } from '../grpc/generated/krishiv/coordinator/v1/CanIResponse';
@@ -10,7 +11,7 @@ import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
 
 @Controller()
-@UseInterceptors(GrpcMetricsInterceptor)
+@UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)
 export class AuthGrpcController {
   constructor(private readonly auth: AuthService) {}
 

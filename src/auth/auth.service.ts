@@ -10,6 +10,7 @@ import {
 import { MetricsService } from '../metrics/metrics.service';
 import { Action, ACTIONS, isAction, requiredRole } from '../roles/permissions';
 import { parseBearer } from './bearer-credentials';
+import { isCanonicalCompactJws } from './compact-jws';
 import { DevTokenWriter } from './dev-token.writer';
 import { JwksKeyCache } from './jwks-key-cache';
 import { JwtStrategy } from './jwt.strategy';
@@ -162,6 +163,9 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     }
     if (token.split('.').length !== 3) {
       throw new UnauthenticatedError('token is neither a configured static token nor a JWT');
+    }
+    if (!isCanonicalCompactJws(token)) {
+      throw new UnauthenticatedError('token segments are not canonical base64url');
     }
     const digest = tokenDigest(token).toString('base64');
     const cached = this.verified.get(digest, this.jwks.generation);

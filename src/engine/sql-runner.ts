@@ -50,7 +50,7 @@ export class SqlRunner {
     sql: string,
   ): Promise<void> {
     try {
-      const extracted = await connection.extractStatements(sql);
+      const extracted = await this.extract(connection, sql);
       if (extracted.count === 0) throw new InvalidArgumentError('sql holds no statement');
       for (let i = 0; i < extracted.count; i++) {
         const statement = await extracted.prepare(i).catch(() => undefined);
@@ -74,7 +74,7 @@ export class SqlRunner {
   ): Promise<T> {
     let inTransaction = false;
     try {
-      const extracted = await connection.extractStatements(sql);
+      const extracted = await this.extract(connection, sql);
       if (extracted.count === 0) throw new InvalidArgumentError('sql holds no statement');
 
       // Prepare what can be prepared before anything runs. A statement that depends on an
@@ -100,7 +100,7 @@ export class SqlRunner {
         let statement = prepared[i];
         if (!statement) {
           // A failed prepare consumes the extracted statement, so bind it from a fresh parse.
-          reparsed ??= await connection.extractStatements(sql);
+          reparsed ??= await this.extract(connection, sql);
           statement = await reparsed.prepare(i).catch(() => undefined);
           if (!statement) {
             const failure = await this.bindFailure(connection, sql, readOnly, i, inTransaction);
@@ -127,6 +127,25 @@ export class SqlRunner {
     } catch (err) {
       if (inTransaction) await connection.run('ROLLBACK').catch(() => undefined);
       throw this.translate(err, principal);
+    }
+  }
+
+  /**
+   * Splits the caller's SQL into statements. For some text (a lone non-ASCII character before a
+   * space, `;` or the end) the engine's parser builds an error message that is not valid UTF-8,
+   * and the bindings report only "Error in native callback". Extraction does nothing but parse
+   * the caller's text, so that failure is the caller's syntax error, not an internal one.
+   */
+  private async extract(connection: DuckDBConnection, sql: string) {
+    try {
+      return await connection.extractStatements(sql);
+    } catch (err) {
+      if (err instanceof Error && err.message === 'Error in native callback') {
+        throw new InvalidArgumentError(
+          'Parser Error: syntax error (the engine could not describe where; check non-ASCII characters outside quotes)',
+        );
+      }
+      throw err;
     }
   }
 

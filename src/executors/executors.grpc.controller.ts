@@ -5,12 +5,13 @@ import type { Principal } from '../auth/principal';
 import type { ExecutorRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecutorRequest';
 import type { ListExecutorsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { MalformedRequestInterceptor } from '../grpc/malformed-request.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { ExecutorPool, ExecutorView } from './executor-pool.service';
 import { Audited } from '../audit/audited.decorator';
 
 @Controller()
-@UseInterceptors(GrpcMetricsInterceptor)
+@UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)
 export class ExecutorsGrpcController {
   constructor(private readonly pool: ExecutorPool) {}
 

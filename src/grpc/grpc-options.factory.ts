@@ -3,6 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import { AppConfig } from '../config/app-config';
 import { GrpcHealthService } from './grpc-health.service';
+import { MalformedRequest } from './malformed-request';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS } from './proto';
 
 export function hostPort(address: { host: string; port: number }): string {
@@ -32,6 +33,7 @@ export function grpcOptions(config: AppConfig, health: GrpcHealthService): GrpcO
       // Applies to every RPC; grpc-js answers RESOURCE_EXHAUSTED before a handler runs.
       maxReceiveMessageLength: config.limits.grpcMessageBytes,
       onLoadPackageDefinition: (pkg, server) => {
+        MalformedRequest.tolerateIn(pkg);
         health.implementation.addToServer(server);
         if (config.grpcReflection) new ReflectionService(pkg).addToServer(server);
       },

@@ -2,5 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { GrpcHealthService } from './grpc-health.service';
 
 @Global()
-@Module({ providers: [GrpcHealthService], exports: [GrpcHealthService] })
+@Module({
+  providers: [GrpcHealthService],
+  exports: [GrpcHealthService],
+})
 export class GrpcModule {}

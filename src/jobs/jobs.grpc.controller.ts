@@ -12,6 +12,7 @@ import type { ListJobsResponse } from '../grpc/generated/krishiv/coordinator/v1/
 import type { SubmitJobRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/SubmitJobRequest';
 import { toWireRows } from '../query/result-encoding';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { MalformedRequestInterceptor } from '../grpc/malformed-request.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { JobsService, JobView } from './jobs.service';
 import { SavepointsService, SavepointView } from './savepoints.service';
@@ -64,7 +65,7 @@ function toWireSavepoint(s: SavepointView): Savepoint {
 }
 
 @Controller()
-@UseInterceptors(GrpcMetricsInterceptor)
+@UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)
 export class JobsGrpcController {
   constructor(
     private readonly jobs: JobsService,

@@ -10,6 +10,7 @@ import type { ListStreamsResponse } from '../grpc/generated/krishiv/coordinator/
 import type { Stream } from '../grpc/generated/krishiv/coordinator/v1/Stream';
 import type { Value__Output } from '../grpc/generated/krishiv/coordinator/v1/Value';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';
+import { MalformedRequestInterceptor } from '../grpc/malformed-request.interceptor';
 import { Permission } from '../roles/permission.decorator';
 import { StreamsService, StreamView } from './streams.service';
 import { Audited } from '../audit/audited.decorator';
@@ -45,7 +46,7 @@ function fromWireValue(value: Value__Output): unknown {
 }
 
 @Controller()
-@UseInterceptors(GrpcMetricsInterceptor)
+@UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)
 export class StreamsGrpcController {
   constructor(private readonly streams: StreamsService) {}
 
