@@ -155,7 +155,9 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
         false,
       );
     }
-    const kind = this.staticTokens.match(token);
+    // One digest serves the static-token comparison and the verified-token cache.
+    const digest = tokenDigest(token);
+    const kind = this.staticTokens.matchDigest(digest);
     if (kind === 'service') return SERVICE;
     if (kind === 'ui') return { subject: 'ui', role: this.staticTokens.uiRole, method: 'ui-token' };
     if (!this.jwtVerifier || !this.jwks) {
@@ -164,15 +166,16 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     if (token.split('.').length !== 3) {
       throw new UnauthenticatedError('token is neither a configured static token nor a JWT');
     }
+    const key = digest.toString('base64');
+    const cached = this.verified.get(key, this.jwks.generation);
+    // Only this exact string was verified (and found canonical) before.
+    if (cached) return cached;
     if (!isCanonicalCompactJws(token)) {
       throw new UnauthenticatedError('token segments are not canonical base64url');
     }
-    const digest = tokenDigest(token).toString('base64');
-    const cached = this.verified.get(digest, this.jwks.generation);
-    if (cached) return cached;
     const generation = this.jwks.generation;
     const principal = await this.jwtVerifier.verify(token);
-    this.verified.set(digest, principal, generation);
+    this.verified.set(key, principal, generation);
     return principal;
   }
 

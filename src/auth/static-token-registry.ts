@@ -40,11 +40,17 @@ export class StaticTokenRegistry {
   }
 
   public match(token: string): StaticTokenKind | undefined {
-    const digest = tokenDigest(token);
+    return this.matchDigest(tokenDigest(token));
+  }
+
+  /** `match` for a token whose SHA-256 digest the caller already has. */
+  public matchDigest(digest: Buffer): StaticTokenKind | undefined {
     let found: StaticTokenKind | undefined;
-    for (const entry of [...this.service, ...this.ui]) {
-      const equal = timingSafeEqual(digest, entry.digest);
-      if (equal && found === undefined) found = entry.kind;
+    for (const entry of this.service) {
+      if (timingSafeEqual(digest, entry.digest) && found === undefined) found = entry.kind;
+    }
+    for (const entry of this.ui) {
+      if (timingSafeEqual(digest, entry.digest) && found === undefined) found = entry.kind;
     }
     if (found === 'service' && this.serviceRejectAll) return undefined;
     return found;

@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service';
 import { IS_PUBLIC_KEY } from '../auth/public.decorator';
 import { requestFor } from '../auth/request-context';
 import { PermissionDeniedError, UnauthenticatedError } from '../common/errors/coordinator.error';
+import { perHandler } from '../common/per-handler';
 import { PERMISSION_KEY } from './permission.decorator';
 import { Action } from './permissions';
 
@@ -19,12 +20,16 @@ export class RolesGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
+  private readonly describe = perHandler((targets) => ({
+    isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true,
+    action: this.reflector.getAllAndOverride<Action | undefined>(PERMISSION_KEY, targets),
+  }));
+
   public canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const { isPublic, action } = this.describe(context);
+    if (isPublic) return true;
     const principal = requestFor(context).principal;
     if (!principal) throw new UnauthenticatedError('not authenticated');
-    const action = this.reflector.getAllAndOverride<Action | undefined>(PERMISSION_KEY, targets);
     if (!action) throw new PermissionDeniedError('this operation declares no permission', 'admin');
     this.auth.authorize(principal, action);
     return true;
