@@ -15,7 +15,8 @@ import { Permission } from '../roles/permission.decorator';
 import { QueryRequestDto } from './dto/query-request.dto';
 import { QueryResultDto } from './dto/query-result.dto';
 import { QueryService } from './query.service';
-import { RestQueryResult, toCsv, toRestResult } from './result-encoding';
+import type { ResultColumn } from '../engine/result-set';
+import { csvHeader, csvLines, RestQueryResult, toRestResult } from './result-encoding';
 
 @ApiTags('query')
 @Controller('api/v1/query')
@@ -41,12 +42,24 @@ export class QueryController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RestQueryResult | string> {
-    const result = await this.queries.execute(principal, body ?? ({} as QueryRequestDto));
+    const request = body ?? ({} as QueryRequestDto);
     if (accept?.includes('text/csv')) {
+      // Each engine chunk becomes CSV text as it is read; only the text is kept.
+      const parts: string[] = [];
+      let columns: ResultColumn[] = [];
+      const totals = await this.queries.stream(principal, request, {
+        columns: async (names) => {
+          columns = names;
+          parts.push(csvHeader(names));
+        },
+        rows: async (rows) => {
+          parts.push(csvLines(rows, columns));
+        },
+      });
       reply.header('Content-Type', 'text/csv; charset=utf-8');
-      reply.header('X-Krishiv-Truncated', String(result.truncated));
-      return toCsv(result);
+      reply.header('X-Krishiv-Truncated', String(totals.truncated));
+      return parts.join('');
     }
-    return toRestResult(result);
+    return toRestResult(await this.queries.execute(principal, request));
   }
 }

@@ -93,8 +93,25 @@ function csvField(value: JsonValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The CSV header line. */
+export function csvHeader(columns: ResultColumn[]): string {
+  return `${columns.map((c) => csvField(c.name)).join(',')}\r\n`;
+}
+
+/** CSV lines for some rows, each value converted as it is written. */
+export function csvLines(rows: DuckDBValue[][], columns: ResultColumn[]): string {
+  let csv = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) csv += ',';
+      const type = columns[i].duckdbType;
+      csv += csvField(restValueConverter(row[i], type, restValueConverter) as JsonValue);
+    }
+    csv += '\r\n';
+  }
+  return csv;
+}
+
 export function toCsv(result: QueryResult): string {
-  const lines = [result.columns.map((c) => csvField(c.name)).join(',')];
-  for (const row of jsonRows(result)) lines.push(row.map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvHeader(result.columns) + csvLines(result.rows, result.columns);
 }
