@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { Coordinator, REPO_ROOT, startCoordinator } from './support/coordinator';
+import { makeCertificate } from './support/tls';
 import { runCli } from './support/cli';
 import { callGrpc, closeGrpcClients } from './support/grpc';
 import { expectNoSecretsIn } from './support/secrets';
@@ -154,27 +154,7 @@ describe('operations', () => {
     let ca: Buffer;
 
     beforeAll(async () => {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost,IP:127.0.0.1',
-          '-keyout',
-          keyPath,
-          '-out',
-          certPath,
-        ],
-        { stdio: 'ignore' },
-      );
+      makeCertificate(dir);
       ca = readFileSync(certPath);
       coordinator = await startCoordinator({
         env: {

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -20,6 +20,7 @@ import { PgWireClient, errorOf, Message, rowsOf, tagOf } from './support/pg-wire
 import { freePort } from './support/ports';
 import { expectedOutcome, PrincipalCase, PRINCIPALS } from './support/principals';
 import { expectNoSecretsIn } from './support/secrets';
+import { makeCertificate } from './support/tls';
 
 const run = promisify(execFile);
 
@@ -53,31 +54,6 @@ async function runClient(
       stderr: e.stderr ?? '',
     };
   }
-}
-
-/** A self-signed certificate for localhost/127.0.0.1 in `dir` (cert.pem, key.pem). */
-function makeCertificate(dir: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
 }
 
 describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {

@@ -16,6 +16,7 @@ import {
 } from '../metadata/metadata.store';
 import { AUDIT_DECISIONS, AUDIT_TRANSPORTS, AuditTransport } from '../metadata/schema';
 import { MetricsService } from '../metrics/metrics.service';
+import { oneOf, pageToken, readPageToken } from '../common/list-query';
 
 /** What a caller hands to `record`; the time is the service's own. */
 export interface AuditEventInput {
@@ -270,18 +271,6 @@ function filterText(name: string, value: unknown): string | undefined {
   return value;
 }
 
-function oneOf<T extends string>(
-  name: string,
-  value: unknown,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
 /** RFC 3339 in, the stored form (UTC, milliseconds) out, so comparisons are plain text ones. */
 function timestamp(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -299,25 +288,4 @@ function timestamp(name: string, value: unknown): string | undefined {
     );
   }
   return new Date(parsed).toISOString();
-}
-
-function pageToken(seq: number, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq, f: fingerprint })).toString('base64url');
-}
-
-function readPageToken(token: string, fingerprint: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      v?: number;
-      s?: number;
-      f?: string;
-    };
-    if (parsed.v === 1 && Number.isSafeInteger(parsed.s) && parsed.f === fingerprint)
-      return parsed.s as number;
-  } catch {
-    // falls through to the error below
-  }
-  throw new InvalidArgumentError(
-    'pageToken does not belong to this listing; start again without it',
-  );
 }

@@ -16,6 +16,7 @@ import { JOB_KINDS, JOB_STATES, JobKind, JobState, TERMINAL_JOB_STATES } from '.
 import { JobRunner } from './job-runner.service';
 import { ResultSpool } from './result-spool';
 import { requireSinkName, StreamingJobs } from './streaming-jobs.service';
+import { oneOf, pageToken, readPageToken } from '../common/list-query';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -92,40 +93,6 @@ export function toJobView(job: JobRecord): JobView {
   if (job.sink) view.sink = job.sink;
   if (job.restoredFrom) view.restoredFrom = job.restoredFrom;
   return view;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: unknown,
-  allowed: readonly T[],
-): T | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-/** Page tokens carry the position and a fingerprint of the filters they were issued for. */
-function pageToken(seq: number, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq, f: fingerprint })).toString('base64url');
-}
-
-function readPageToken(token: string, fingerprint: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      v?: number;
-      s?: number;
-      f?: string;
-    };
-    if (parsed.v === 1 && Number.isSafeInteger(parsed.s) && parsed.f === fingerprint)
-      return parsed.s as number;
-  } catch {
-    // falls through to the error below
-  }
-  throw new InvalidArgumentError(
-    'pageToken does not belong to this listing; start again without it',
-  );
 }
 
 /**
