@@ -32,7 +32,7 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     bodyLimit: config.limits.httpBodyBytes,
     // Long path parameters reach the handlers, which answer with the contract's 404/400 bodies
     // instead of the router's bare 414.
-    maxParamLength: MAX_HEADER_BYTES,
+    routerOptions: { maxParamLength: MAX_HEADER_BYTES },
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // The request id ties a log line to its audit event; a caller's own id is kept when sane.
     genReqId: (req: { headers: Record<string, unknown> }) =>

@@ -1,11 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import Database from 'better-sqlite3';
-import { Coordinator, runCoordinatorExpectingExit, startCoordinator } from './support/coordinator';
+import {
+  Coordinator,
+  REPO_ROOT,
+  runCoordinatorExpectingExit,
+  startCoordinator,
+} from './support/coordinator';
 import { closeGrpcClients, GrpcOutcome } from './support/grpc';
 import {
   GrpcApi,
@@ -1339,15 +1344,29 @@ describe('retention', () => {
     readdirSync(join(dataDir, 'results')).filter((name) => name.includes(id));
 
   /** Moves a job's timestamps back, as if it had finished `hours` ago. */
-  function age(db: Database.Database, id: string, hours: number): void {
-    const shift = (iso: string) => new Date(Date.parse(iso) - hours * 3_600_000).toISOString();
-    const row = db
-      .prepare('SELECT submitted_at, started_at, finished_at FROM jobs WHERE id = ?')
-      .get(id) as { submitted_at: string; started_at: string; finished_at: string };
-    const changed = db
-      .prepare('UPDATE jobs SET submitted_at = ?, started_at = ?, finished_at = ? WHERE id = ?')
-      .run(shift(row.submitted_at), shift(row.started_at), shift(row.finished_at), id);
-    expect(changed.changes).toBe(1);
+  /**
+   * Moves jobs' timestamps into the past, in a child process: better-sqlite3 is a native addon,
+   * and loading it into this test process as well as into a later suite's module registry leaves
+   * that suite's copy broken (constraint errors go unreported).
+   */
+  function age(dbPath: string, hoursById: Record<string, number>): void {
+    const script = `
+      const Database = require('better-sqlite3');
+      const [path, json] = process.argv.slice(1);
+      const db = new Database(path);
+      for (const [id, hours] of Object.entries(JSON.parse(json))) {
+        const shift = (iso) => new Date(Date.parse(iso) - hours * 3600000).toISOString();
+        const row = db.prepare('SELECT submitted_at, started_at, finished_at FROM jobs WHERE id = ?').get(id);
+        const changed = db
+          .prepare('UPDATE jobs SET submitted_at = ?, started_at = ?, finished_at = ? WHERE id = ?')
+          .run(shift(row.submitted_at), shift(row.started_at), shift(row.finished_at), id);
+        if (changed.changes !== 1) throw new Error('job ' + id + ' was not aged');
+      }
+      db.close();
+    `;
+    execFileSync(process.execPath, ['-e', script, dbPath, JSON.stringify(hoursById)], {
+      cwd: REPO_ROOT,
+    });
   }
 
   it('expires finished jobs older than the retention at start-up: 404 with the reason, result removed', async () => {
@@ -1363,13 +1382,7 @@ describe('retention', () => {
     }
     await first.stop();
 
-    const db = new Database(join(dataDir, 'metadata.sqlite'));
-    try {
-      age(db, ids.old, 200);
-      age(db, ids.recent, 20);
-    } finally {
-      db.close();
-    }
+    age(join(dataDir, 'metadata.sqlite'), { [ids.old]: 200, [ids.recent]: 20 });
 
     const second = await startCoordinator({ env, dataDir });
     coordinator = second;

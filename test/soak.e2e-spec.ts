@@ -40,14 +40,18 @@ const STREAMS = ['soak_events_0', 'soak_events_1', 'soak_events_2', 'soak_events
  * memory, which leaves that headroom out: RSS minus V8's committed heap, plus the heap's live set
  * (its lowest use in the window, i.e. after a collection), compared between a window after
  * warm-up and one at the end. Native and Buffer memory count in full, JS objects by what survives
- * collection. Full run: 10%. Short run: 15%, between what sound builds measured (+3%, +7%, +8%)
- * and what a leak of 4 KiB per authenticated request (a Buffer kept per call) measured (+35%).
+ * collection; it also holds the engine's buffer pool and SQLite's page cache, which grow with the
+ * records and jobs the soak writes (a 120 s run at about 1,300 requests/s measured RSS +6.2% and
+ * retained +10.7%). Full run: RSS under 10% (the contract) and retained under 15%. Short run:
+ * retained under 20%, between what sound builds measured (+3% to +8%, once +17.5% on a
+ * clean-clone CI run at about 1,350 requests/s) and what a leak of 4 KiB per authenticated request
+ * (a Buffer kept per call) measured (+35% at about 800 requests/s; a leak grows with the rate).
  */
 const WARMUP_SECS = FULL ? 60 : 10;
 /** Width of the two windows compared (each should hold a full collection): after warm-up, at the end. */
 const WINDOW_SECS = FULL ? 15 : 10;
 const MAX_RSS_GROWTH = 0.1;
-const MAX_RETAINED_GROWTH = FULL ? 0.1 : 0.15;
+const MAX_RETAINED_GROWTH = FULL ? 0.15 : 0.2;
 
 type Transport = 'rest' | 'grpc';
 type Principal = 'reader' | 'writer' | 'admin' | 'service' | 'bad';

@@ -9,10 +9,6 @@ import { SqliteMetadataStore } from './sqlite-metadata.store';
 let dir: string;
 let opened: SqliteMetadataStore[];
 
-// "a batch that fails part-way" has been seen, rarely and only inside a whole-suite run, to find
-// its NOT NULL violation unreported; a second attempt tells a flake from a regression.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
-
 /** Opens a store and remembers it, so every test ends with its stores closed. */
 async function openStore(path = join(dir, 'metadata.db')): Promise<SqliteMetadataStore> {
   const store = await SqliteMetadataStore.open(path);

@@ -33,9 +33,16 @@ export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdo
     if (!address) return;
     const server = createServer((socket) => this.accept(socket, isLoopbackHost(address.host)));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refuse = (err: Error) =>
+        reject(
+          new Error(
+            `cannot listen on KRISHIV_PG_ADDR=${address.host}:${address.port}: ${err.message}; ` +
+              'choose another address or set KRISHIV_PG_ADDR=off',
+          ),
+        );
+      server.once('error', refuse);
       server.listen(address.port, address.host, () => {
-        server.off('error', reject);
+        server.off('error', refuse);
         resolve();
       });
     });

@@ -3,6 +3,8 @@ import {
   ApiBearerAuth,
   ApiExtension,
   ApiForbiddenResponse,
+  ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
@@ -23,6 +25,15 @@ export function Permission(action: Action) {
     ApiExtension('x-krishiv-action', action),
     ApiUnauthorizedResponse({
       description: 'No, invalid or expired bearer token',
+      type: ErrorBodyDto,
+    }),
+    ApiTooManyRequestsResponse({
+      description:
+        'Too many failed authentications from this address, or the principal is over its rate limit; `Retry-After` says when to retry',
+      type: ErrorBodyDto,
+    }),
+    ApiServiceUnavailableResponse({
+      description: 'The coordinator is shutting down; retry against another instance',
       type: ErrorBodyDto,
     }),
   ];
