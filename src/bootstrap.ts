@@ -103,7 +103,8 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
   } catch (err) {
     logger.error(`could not start: ${(err as Error).message}`);
     await app.close().catch(() => undefined);
-    process.exit(1);
+    // main.ts prints the reason to stderr and exits 1.
+    throw err;
   }
 
   lifecycle.markStarted();
