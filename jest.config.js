@@ -17,6 +17,8 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // A native addon loaded here breaks a later suite's copy in the same worker.
+      moduleNameMapper: { '^better-sqlite3$': '<rootDir>/test/support/no-native-sqlite.js' },
       transform: { '^.+\\.ts$': tsJest },
     },
   ],

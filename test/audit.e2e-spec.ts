@@ -1,12 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { AUDITED_OPERATION_NAMES } from '../src/audit/audited-operations';
-import { SqliteMetadataStore } from '../src/metadata/sqlite-metadata.store';
 import { runCli } from './support/cli';
-import { Coordinator, startCoordinator } from './support/coordinator';
+import { Coordinator, REPO_ROOT, startCoordinator } from './support/coordinator';
 import { closeGrpcClients, services } from './support/grpc';
 import { expectNoSecretsIn } from './support/secrets';
 
@@ -696,13 +696,24 @@ describe('audit trail', () => {
       clientAddress: '10.0.0.1',
       transport: 'rest' as const,
     });
-    const store = await SqliteMetadataStore.open(join(dataDir, 'metadata.sqlite'));
-    await store.insertAuditEvents([
+    // Written by the built store in a child process: see test/support/no-native-sqlite.js.
+    const script = `
+      const { SqliteMetadataStore } = require('./dist/metadata/sqlite-metadata.store');
+      const [path, json] = process.argv.slice(1);
+      SqliteMetadataStore.open(path)
+        .then(async (store) => { await store.insertAuditEvents(JSON.parse(json)); await store.close(); })
+        .catch((err) => { console.error(err); process.exit(1); });
+    `;
+    const events = [
       event('expired-1', 400 * day),
       event('expired-2', 31 * day),
       event('kept', 29 * day),
-    ]);
-    await store.close();
+    ];
+    execFileSync(
+      process.execPath,
+      ['-e', script, join(dataDir, 'metadata.sqlite'), JSON.stringify(events)],
+      { cwd: REPO_ROOT },
+    );
     const second = await startCoordinator({
       dataDir,
       env: {
