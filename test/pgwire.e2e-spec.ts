@@ -202,6 +202,7 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       const listed = await psql(reader(), ['-At', '-c', '\\dt']);
       expect(listed.stderr).toBe('');
       expect(listed.stdout.split('\n')).toContain(`main|${table}|table|krishiv`);
+      expect(listed.stdout).not.toContain('_krishiv_streaming_progress');
       const described = await psql(reader(), ['-c', `\\d ${table}`]);
       expect(described.stderr).toBe('');
       expect(described.stdout).toContain(`Table "main.${table}"`);

@@ -247,6 +247,24 @@ describe('the SQL sandbox', () => {
       }
     });
 
+    it("keeps the coordinator's own tables out of every write, even an admin's", async () => {
+      const progress = '_krishiv_streaming_progress';
+      const before = await rowsOf(`SELECT count(*) FROM ${progress}`);
+      for (const sql of [
+        `DELETE FROM ${progress}`,
+        `UPDATE "_KRISHIV_STREAMING_PROGRESS" SET last_offset = 0`,
+        `INSERT INTO ${progress} VALUES ('forged', 10, 10, 1, NULL)`,
+        `DROP TABLE ${progress}`,
+        `ALTER TABLE ${progress} RENAME TO gone`,
+      ]) {
+        const response = await query(adminToken, { sql });
+        expect({ sql, status: response.status }).toEqual({ sql, status: 403 });
+        expect(json<ErrorBody>(response.text).message).toMatch(/_krishiv_\* .*read-only/);
+      }
+      expect(await tableExists(progress)).toBe(true);
+      expect(await rowsOf(`SELECT count(*) FROM ${progress}`, readerToken)).toEqual(before);
+    });
+
     it('leaves the engine settings as they were', async () => {
       expect(
         await rowsOf(

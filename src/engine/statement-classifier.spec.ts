@@ -79,6 +79,23 @@ describe('classifyStatement', () => {
     expect(reasonOf(StatementType.SET)).toMatch(/SET|setting/);
     expect(reasonOf(StatementType.TRANSACTION)).toMatch(/transaction/);
   });
+
+  it.each([
+    'DELETE FROM _krishiv_streaming_progress',
+    'UPDATE "_KRISHIV_STREAMING_PROGRESS" SET last_offset = 0',
+    'DROP TABLE main._Krishiv_streaming_progress',
+    'CREATE TABLE copy AS SELECT * FROM _krishiv_streaming_progress',
+  ])('refuses a write naming the coordinator own tables: %s', (sql) => {
+    const result = classifyStatement(StatementType.DELETE, sql);
+    expect(result).toMatchObject({ kind: 'refused', name: 'DELETE' });
+    if (result.kind === 'refused') expect(result.reason).toMatch(/_krishiv_\* .*read-only/);
+  });
+
+  it('still lets anyone read the coordinator own tables', () => {
+    expect(
+      classifyStatement(StatementType.SELECT, 'SELECT * FROM _krishiv_streaming_progress'),
+    ).toMatchObject({ kind: 'allowed', action: 'query:read' });
+  });
 });
 
 /** Classification of real statements, typed by the engine's own parser and binder. */

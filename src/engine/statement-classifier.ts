@@ -51,6 +51,13 @@ const EXPLAIN_ANALYZE: StatementClass = {
     'it executes the statement it explains; run that statement itself, or EXPLAIN without ANALYZE',
 };
 
+const INTERNAL_WRITE: Omit<Extract<StatementClass, { kind: 'refused' }>, 'name'> = {
+  kind: 'refused',
+  reason:
+    'objects named _krishiv_* hold the coordinator\'s own state (streaming progress) and are read-only; ' +
+    'remove that name from the statement',
+};
+
 /**
  * Classifies one statement by the type DuckDB's own parser and binder gave it (never by
  * matching text). Unknown types are refused: deny by default.
@@ -58,13 +65,19 @@ const EXPLAIN_ANALYZE: StatementClass = {
  * One refinement needs the text: the engine reports EXPLAIN and EXPLAIN ANALYZE alike, and the
  * latter runs its statement (a COPY, an ATTACH) whatever the caller's role. An EXPLAIN is therefore
  * refused when the request mentions ANALYZE/ANALYSE anywhere. That can only refuse more, never
- * allow more: the keyword cannot reach the parser without those letters in the text.
+ * allow more: the keyword cannot reach the parser without those letters in the text. A write that
+ * names a `_krishiv_` object (the coordinator's streaming progress) is refused the same way.
  */
 export function classifyStatement(type: StatementType, sql = ''): StatementClass {
   if (type === StatementType.EXPLAIN && /analy[sz]e/i.test(sql)) return EXPLAIN_ANALYZE;
   const name = StatementType[type] ?? `type ${type}`;
   if (READ.has(type)) return { kind: 'allowed', action: 'query:read', name };
-  if (WRITE.has(type)) return { kind: 'allowed', action: 'query:write', name };
+  if (WRITE.has(type)) {
+    // The engine has no per-table rights, so the coordinator's own tables are kept out of every
+    // write by name, the same way: only refuses more (an identifier is matched case-insensitively).
+    if (/_krishiv_/i.test(sql)) return { ...INTERNAL_WRITE, name };
+    return { kind: 'allowed', action: 'query:write', name };
+  }
   return {
     kind: 'refused',
     name,

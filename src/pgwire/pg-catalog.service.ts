@@ -345,7 +345,11 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The warehouse's schemas, tables, views and columns, read from the engine's own catalog. */
+  /**
+   * The warehouse's schemas, tables, views and columns, read from the engine's own catalog. The
+   * coordinator's own tables (`_krishiv_*`, streaming progress) are not the warehouse's: BI tools
+   * do not list them, though SQL can still read them by name.
+   */
   private async snapshot(connection: DuckDBConnection): Promise<CatalogSnapshot> {
     const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowsJS();
     const database = 'database_name = current_database()';
@@ -355,7 +359,7 @@ export class PgCatalogService implements OnModuleInit, OnApplicationShutdown {
         `SELECT oid, schema_name FROM duckdb_schemas() WHERE ${database} AND schema_name NOT IN ('pg_catalog', 'information_schema') ORDER BY schema_name`,
       )) as [bigint, string][],
       relations: (await rows(
-        `SELECT table_oid, schema_name, table_name, 'r', comment FROM duckdb_tables() WHERE ${database} AND NOT temporary
+        `SELECT table_oid, schema_name, table_name, 'r', comment FROM duckdb_tables() WHERE ${database} AND NOT temporary AND table_name NOT ILIKE '\\_krishiv\\_%' ESCAPE '\\'
          UNION ALL SELECT view_oid, schema_name, view_name, 'v', comment FROM duckdb_views() WHERE ${database} AND NOT internal AND NOT temporary`,
       )) as [bigint, string, string, string, string | null][],
       columns: (await rows(
