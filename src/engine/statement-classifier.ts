@@ -54,7 +54,7 @@ const EXPLAIN_ANALYZE: StatementClass = {
 const INTERNAL_WRITE: Omit<Extract<StatementClass, { kind: 'refused' }>, 'name'> = {
   kind: 'refused',
   reason:
-    'objects named _krishiv_* hold the coordinator\'s own state (streaming progress) and are read-only; ' +
+    "objects named _krishiv_* hold the coordinator's own state (streaming progress) and are read-only; " +
     'remove that name from the statement',
 };
 
