@@ -118,6 +118,19 @@ describe('JwksKeyCache', () => {
     expect((await keys.keyFor('rsa-1')).kid).toBe('rsa-1');
   });
 
+  it('refuses an unknown kid at once only while the cooldown forbids a fetch', async () => {
+    const keys = await readyCache(oidcConfig({ KRISHIV_OIDC_JWKS_COOLDOWN_SECS: '60' }));
+    // The start-up fetch began the cooldown: no fetch for an unknown kid now.
+    expect(keys.immediateRefusal('rsa-1')).toBeUndefined();
+    expect(keys.immediateRefusal('made-up')?.message).toMatch(/"made-up".*does not publish/);
+    await expect(keys.keyFor('made-up')).rejects.toThrow(/does not publish/);
+    keys.stop();
+
+    const open = await readyCache(oidcConfig());
+    // Cooldown 0: the unknown kid may trigger a fetch, so the refusal must wait for it.
+    expect(open.immediateRefusal('made-up')).toBeUndefined();
+  });
+
   it('does not fetch on behalf of callers before the first success', async () => {
     mode = 'hang';
     cache = new JwksKeyCache(oidcConfig({ KRISHIV_OIDC_JWKS_TIMEOUT_MS: '200' }), metrics);
@@ -126,6 +139,7 @@ describe('JwksKeyCache', () => {
     const started = Date.now();
     await expect(cache.keyFor('rsa-1')).rejects.toThrow(/not available yet/);
     expect(Date.now() - started).toBeLessThan(100);
+    expect(cache.immediateRefusal('rsa-1')?.message).toMatch(/not available yet/);
     const fetches = (await metrics.jwksFetches.get()).values;
     expect(fetches.filter((v) => v.labels.trigger === 'unknown-kid')).toEqual([]);
   });

@@ -91,20 +91,35 @@ export class JwksKeyCache {
     if (found) return found;
     if (this.inFlight) {
       await this.boundedWait(this.inFlight);
-    } else if (
-      this.ready &&
-      Date.now() - this.lastFetchStartedAt >= this.oidc.cooldownSecs * 1000
-    ) {
+    } else if (this.mayFetchForUnknownKid()) {
       await this.boundedWait(this.fetch('unknown-kid'));
     }
     const after = this.lookup(kid);
     if (after) return after;
+    throw this.unknownKeyError(kid);
+  }
+
+  /**
+   * The refusal `keyFor` would give at once, without a fetch to wait for: the `kid` is unknown,
+   * no fetch is under way and the cooldown forbids another. Lets a flood of made-up key ids be
+   * refused before any signature work.
+   */
+  public immediateRefusal(kid: string | undefined): UnauthenticatedError | undefined {
+    if (this.lookup(kid) || this.inFlight || this.mayFetchForUnknownKid()) return undefined;
+    return this.unknownKeyError(kid);
+  }
+
+  private mayFetchForUnknownKid(): boolean {
+    return this.ready && Date.now() - this.lastFetchStartedAt >= this.oidc.cooldownSecs * 1000;
+  }
+
+  private unknownKeyError(kid: string | undefined): UnauthenticatedError {
     if (!this.ready) {
-      throw new UnauthenticatedError(
+      return new UnauthenticatedError(
         'signing keys of the identity provider are not available yet; retry shortly',
       );
     }
-    throw new UnauthenticatedError(
+    return new UnauthenticatedError(
       kid === undefined
         ? 'token has no kid and the provider publishes several keys'
         : `token is signed by key "${kid.slice(0, 64)}", which the identity provider does not publish`,

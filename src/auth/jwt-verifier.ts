@@ -10,6 +10,11 @@ export class JwtVerifier {
   constructor(private readonly strategy: JwtStrategy) {}
 
   public verify(token: string): Promise<Principal> {
+    try {
+      this.strategy.precheck(token);
+    } catch (err) {
+      return Promise.reject(describeJwtFailure(err));
+    }
     return new Promise((resolve, reject) => {
       const attempt = Object.create(this.strategy) as JwtStrategy & {
         success(user: Principal): void;

@@ -73,7 +73,28 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     };
   }
 
+  /**
+   * Throws the refusal a token gets without any signature or key work: a malformed header or
+   * payload, an algorithm not accepted, or a `kid` the key cache refuses at once (unknown, and no
+   * fetch allowed now). A flood of tokens with made-up key ids ends here.
+   */
+  public precheck(rawJwt: string): void {
+    const { kid } = this.checkHeader(rawJwt);
+    const refusal = this.keys.immediateRefusal(kid);
+    if (refusal) throw refusal;
+  }
+
   private async keyForToken(rawJwt: string) {
+    const { alg, kid } = this.checkHeader(rawJwt);
+    const cached = await this.keys.keyFor(kid);
+    const family = KEY_TYPE_ALGORITHMS[cached.key.asymmetricKeyType ?? ''];
+    if (!family?.test(alg) || (cached.alg !== undefined && cached.alg !== alg)) {
+      throw new UnauthenticatedError(`token algorithm ${alg} does not match its signing key`);
+    }
+    return cached.key;
+  }
+
+  private checkHeader(rawJwt: string): { alg: string; kid: string | undefined } {
     const decoded = decode(rawJwt, { complete: true });
     if (!decoded || typeof decoded.header !== 'object') {
       throw new UnauthenticatedError('token is not a well-formed JWT');
@@ -91,12 +112,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     if (kid !== undefined && typeof kid !== 'string')
       throw new UnauthenticatedError('token kid is not a string');
-    const cached = await this.keys.keyFor(kid);
-    const family = KEY_TYPE_ALGORITHMS[cached.key.asymmetricKeyType ?? ''];
-    if (!family?.test(alg) || (cached.alg !== undefined && cached.alg !== alg)) {
-      throw new UnauthenticatedError(`token algorithm ${alg} does not match its signing key`);
-    }
-    return cached.key;
+    return { alg, kid };
   }
 }
 

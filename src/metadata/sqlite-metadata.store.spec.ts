@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
 import { AuditEventRecord, ExecutorRecord, JobEvent, NewJob } from './metadata.store';
 import { JOB_STATES } from './schema';
 import { SqliteMetadataStore } from './sqlite-metadata.store';
@@ -856,6 +857,22 @@ describe('SqliteMetadataStore', () => {
       const events = [...Array.from({ length: 600 }, () => auditEvent()), bad];
       await expect(store.insertAuditEvents(events)).rejects.toThrow(/NOT NULL/);
       expect(await store.listAuditEvents({ limit: 10 })).toEqual([]);
+    });
+
+    it('commits audit events without waiting for the disk, and only them', async () => {
+      const store = await openStore();
+      const db = (store as unknown as { db: Kysely<unknown> }).db;
+      const synchronous = async () =>
+        (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0].synchronous;
+      const FULL = 2;
+      expect(await synchronous()).toBe(FULL);
+      await store.insertAuditEvents([auditEvent()]);
+      expect(await synchronous()).toBe(FULL);
+      await expect(
+        store.insertAuditEvents([auditEvent({ action: null as unknown as string })]),
+      ).rejects.toThrow(/NOT NULL/);
+      expect(await synchronous()).toBe(FULL);
+      expect(await store.listAuditEvents({ limit: 10 })).toHaveLength(1);
     });
 
     it('filters by subject, action, decision, transport and time, and pages by sequence', async () => {

@@ -188,8 +188,37 @@ function patchColumns(patch: JobPatch): Updateable<JobsTable> {
  * committed write survives a killed process and a lost machine alike.
  */
 export class SqliteMetadataStore extends MetadataStore {
-  private constructor(private readonly db: Kysely<Database>) {
+  /** One statement prepared once: an audit batch is the store's most frequent write. */
+  private readonly insertAuditEvent: BetterSqlite3.Statement;
+  private readonly writeAuditBatch: (events: readonly AuditEventRecord[]) => void;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: BetterSqlite3.Database,
+  ) {
     super();
+    this.insertAuditEvent = sqlite.prepare(
+      'INSERT INTO audit_events (at, request_id, subject, role, auth_method, action, resource, ' +
+        'decision, reason, client_address, transport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    // All of a batch or none of it: better-sqlite3 rolls back when a row fails.
+    this.writeAuditBatch = sqlite.transaction((events: readonly AuditEventRecord[]) => {
+      for (const e of events) {
+        this.insertAuditEvent.run(
+          e.at,
+          e.requestId,
+          e.subject,
+          e.role,
+          e.authMethod,
+          e.action,
+          e.resource,
+          e.decision,
+          e.reason,
+          e.clientAddress,
+          e.transport,
+        );
+      }
+    });
   }
 
   /** Opens (creating if needed) the database and brings its schema up to date. */
@@ -210,7 +239,7 @@ export class SqliteMetadataStore extends MetadataStore {
         `metadata migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown error'}`,
       );
     }
-    return new SqliteMetadataStore(db);
+    return new SqliteMetadataStore(db, sqlite);
   }
 
   public async insertJob(
@@ -584,29 +613,21 @@ export class SqliteMetadataStore extends MetadataStore {
     return rows.map(toStream);
   }
 
+  /**
+   * Audit events commit without waiting for the disk (`synchronous = NORMAL` for this transaction
+   * only; the WAL still orders it before every later commit). A killed process loses none of them;
+   * a power cut may lose the last batches, which the log holds as well. This store runs on the
+   * event loop, so an audit batch is kept short: one prepared statement, no disk flush. Holding
+   * Kysely's only connection keeps every other transaction out while it runs.
+   */
   public async insertAuditEvents(events: readonly AuditEventRecord[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      // SQLite caps bound parameters per statement; 11 columns × 500 rows stays well below it.
-      for (let i = 0; i < events.length; i += 500) {
-        await tx
-          .insertInto('audit_events')
-          .values(
-            events.slice(i, i + 500).map((e) => ({
-              at: e.at,
-              request_id: e.requestId,
-              subject: e.subject,
-              role: e.role,
-              auth_method: e.authMethod,
-              action: e.action,
-              resource: e.resource,
-              decision: e.decision,
-              reason: e.reason,
-              client_address: e.clientAddress,
-              transport: e.transport,
-            })),
-          )
-          .execute();
+    await this.db.connection().execute(async () => {
+      this.sqlite.pragma('synchronous = NORMAL');
+      try {
+        this.writeAuditBatch(events);
+      } finally {
+        this.sqlite.pragma('synchronous = FULL');
       }
     });
   }

@@ -6,12 +6,21 @@ import { Role } from '../../auth/principal';
  * transports always agree (CONTRACT §5).
  */
 export class CoordinatorError extends Error {
-  constructor(
-    public readonly httpStatus: number,
-    public readonly grpcCode: GrpcStatus,
-    message: string,
-  ) {
-    super(message);
+  public readonly httpStatus: number;
+  public readonly grpcCode: GrpcStatus;
+
+  constructor(httpStatus: number, grpcCode: GrpcStatus, message: string) {
+    // A refusal is an answer, not a fault: its stack is never shown or logged, and capturing one
+    // is most of what a refused request costs during a flood of bad tokens. Server errors keep it.
+    const limit = Error.stackTraceLimit;
+    if (httpStatus < 500) Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.httpStatus = httpStatus;
+    this.grpcCode = grpcCode;
     this.name = new.target.name;
   }
 }
