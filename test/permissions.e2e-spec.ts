@@ -297,6 +297,27 @@ describe('permission matrix (every operation × transport × principal)', () => 
       expect(withoutAction.filter((op) => !PUBLIC_OPERATIONS.includes(op))).toEqual([]);
     });
 
+    it('documents the refusals every operation may give: 401/429/503, 413 on bodies, 507 on writes', async () => {
+      const document: any = await (await fetch(`${coordinator.httpUrl}/api/openapi.json`)).json();
+      const missing: string[] = [];
+      for (const [path, item] of Object.entries<any>(document.paths)) {
+        for (const [method, operation] of Object.entries<any>(item)) {
+          if (operation?.['x-krishiv-action'] === undefined) continue;
+          const expected = ['401', '429', '503'];
+          if (operation.requestBody) expected.push('413');
+          if (method !== 'get') expected.push('507');
+          for (const code of expected) {
+            if (!operation.responses?.[code])
+              missing.push(`${method.toUpperCase()} ${path} ${code}`);
+          }
+        }
+      }
+      expect(missing).toEqual([]);
+      const submit = document.paths['/api/v1/jobs'].post.responses;
+      expect(submit['413'].description).toMatch(/KRISHIV_HTTP_BODY_LIMIT_BYTES/);
+      expect(submit['507'].description).toMatch(/out of space/);
+    });
+
     it('every RPC of the loaded proto services is in the catalog, and vice versa', () => {
       const rpcs = new Set<string>();
       for (const [name, ctor] of Object.entries<any>(services)) {
