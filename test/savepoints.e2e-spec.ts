@@ -415,6 +415,17 @@ describe('savepoints of streaming jobs', () => {
       const totals = expected.map((row) => JSON.parse(row)[3] as string);
       expect(totals.some((total) => BigInt(total) > 2n ** 63n)).toBe(true);
     });
+
+    it("leaves nothing in the engine's staging folder, where no caller's SQL may write", async () => {
+      const staging = join(deployment.dataDir, 'files', '_krishiv_staging');
+      expect(readdirSync(staging)).toEqual([]);
+      const written = await admin.call('POST', '/api/v1/query', {
+        body: { sql: `COPY (SELECT 1 AS forged) TO '${staging}/state.parquet' (FORMAT parquet)` },
+      });
+      expect(written.status).toBe(403);
+      expect(written.body.message).toMatch(/_krishiv_\* .*read-only/);
+      expect(readdirSync(staging)).toEqual([]);
+    });
   });
 
   describe('a damaged savepoint is refused before anything is created', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { collectRows, columnsOf, QueryResult } from '../engine/result-set';
 
@@ -68,9 +68,9 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Streams any result into a Parquet file at `path` (written beside it and renamed into place)
-   * and returns the row count. Savepoints use it too.
+   * and returns the row count.
    */
-  public async writeParquet(result: DuckDBResult, path: string): Promise<number> {
+  private async writeParquet(result: DuckDBResult, path: string): Promise<number> {
     const columns = columnsOf(result);
     return this.withConnection(async (connection) => {
       const name = `spool_${randomUUID().replace(/-/g, '')}`;
@@ -113,22 +113,6 @@ export class ResultSpool implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Every row of a Parquet file, chunk by chunk, to `sink` (e.g. an engine appender). */
-  public async readParquet(path: string, sink: (chunk: DuckDBDataChunk) => void): Promise<number> {
-    return this.withConnection(async (connection) => {
-      const result = await connection.stream(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
-      let rows = 0;
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        sink(chunk);
-        rows += chunk.rowCount;
-      }
-      return rows;
-    });
-  }
-
-  /** Rows `offset`…`offset + limit` of a spooled result, in the order the job produced them. */
   public async read(
     path: string,
     offset: number,

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { AppConfigService } from '../config/app-config.service';
 import { FailedPreconditionError } from '../common/errors/coordinator.error';
 import { failureMessage } from '../common/errors/storage-exhausted.error';
+import { EngineService } from '../engine/engine.service';
 import { columnsOf } from '../engine/result-set';
 import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
 import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
 import { StreamingPlan } from '../streams/streaming-plan';
-import { ResultSpool, WIDE_INTEGERS } from './result-spool';
+import { WIDE_INTEGERS } from './result-spool';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 const STATE_FILE = 'state.parquet';
@@ -41,6 +43,25 @@ async function sha256Of(path: string): Promise<string> {
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
+ * Where the engine itself writes a savepoint's state and reads a restore's: inside `files/`, the
+ * only place the sandboxed engine reaches, under a name that every write statement from a caller
+ * is refused for (the `_krishiv_` rule of the statement classifier). A file stays there only
+ * while the engine works on it; savepoints themselves live outside `files/`.
+ */
+export const ENGINE_STAGING_DIR = '_krishiv_staging';
+
+/** Moves (or links) a file across folders of the data dir; copies when they are on two devices. */
+async function relocate(from: string, to: string, how: 'move' | 'link'): Promise<void> {
+  try {
+    await (how === 'move' ? rename(from, to) : link(from, to));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await copyFile(from, to);
+    if (how === 'move') await rm(from, { force: true });
+  }
+}
+
+/**
  * Writes and reads savepoints under `<dataDir>/savepoints/<jobId>/<savepointId>/`: the sink's
  * state as Parquet and a manifest with the job definition, offsets, schema, row counts and the
  * SHA-256 of every file. A savepoint is written to a temporary directory and renamed when
@@ -53,11 +74,25 @@ export class SavepointWriter implements OnModuleInit {
   constructor(
     private readonly config: AppConfigService,
     private readonly store: MetadataStore,
-    private readonly spool: ResultSpool,
+    private readonly engine: EngineService,
   ) {}
 
-  /** Removes savepoint folders a killed process left half-written (never visible to callers). */
+  private get stagingDir(): string {
+    return join(this.engine.filesDir, ENGINE_STAGING_DIR);
+  }
+
+  /** A fresh file name in the engine's staging folder. */
+  private stagedFile(): string {
+    return join(this.stagingDir, `${randomUUID()}.parquet`);
+  }
+
+  /**
+   * Removes what a killed process left half-written (never visible to callers): savepoint
+   * folders and the engine's staged files.
+   */
   public async onModuleInit(): Promise<void> {
+    await rm(this.stagingDir, { recursive: true, force: true });
+    await mkdir(this.stagingDir, { recursive: true, mode: 0o700 });
     const root = join(this.config.get('dataDir'), 'savepoints');
     const jobs = await readdir(root).catch(() => [] as string[]);
     for (const job of jobs) {
@@ -85,6 +120,7 @@ export class SavepointWriter implements OnModuleInit {
   ): Promise<'continue' | (() => Promise<void>)> {
     const final = this.directoryOf(job.id, savepoint.id);
     const partial = `${final}.partial`;
+    const staged = this.stagedFile();
     let renamed = false;
     try {
       await rm(partial, { recursive: true, force: true });
@@ -93,10 +129,20 @@ export class SavepointWriter implements OnModuleInit {
       const sink = quoteIdentifier(job.sink as string);
       const probe = await connection.stream(`SELECT * FROM ${sink} LIMIT 0`);
       const sinkColumns = columnsOf(probe).map(({ name, type }) => ({ name, type }));
-      const rows = await this.spool.writeParquet(
-        await connection.stream(`SELECT * FROM ${sink}`),
-        join(partial, STATE_FILE),
+      // The engine writes the sink's state itself, then the file leaves the engine's reach.
+      // Parquet has no 128-bit integers (it would round them to DOUBLE): they travel as text.
+      const select = sinkColumns
+        .map(({ name, type }) =>
+          WIDE_INTEGERS.test(type)
+            ? `CAST(${quoteIdentifier(name)} AS VARCHAR) AS ${quoteIdentifier(name)}`
+            : quoteIdentifier(name),
+        )
+        .join(', ');
+      const copied = await connection.runAndReadAll(
+        `COPY (SELECT ${select} FROM ${sink}) TO ${literal(staged)} (FORMAT parquet)`,
       );
+      const rows = Number(copied.getRows()[0]?.[0] ?? 0);
+      await relocate(staged, join(partial, STATE_FILE), 'move');
       const offsets = { [plan.stream]: progress.lastOffset };
       const manifest: SavepointManifest = {
         formatVersion: MANIFEST_FORMAT_VERSION,
@@ -131,6 +177,7 @@ export class SavepointWriter implements OnModuleInit {
       await complete();
       return 'continue';
     } catch (err) {
+      await rm(staged, { force: true }).catch(() => undefined);
       await rm(partial, { recursive: true, force: true }).catch(() => undefined);
       // Files whose record never said completed are no savepoint: nothing may point at them.
       if (renamed) await rm(final, { recursive: true, force: true }).catch(() => undefined);
@@ -193,7 +240,9 @@ export class SavepointWriter implements OnModuleInit {
   ): Promise<void> {
     const location = savepoint.location ?? this.directoryOf(savepoint.jobId, savepoint.id);
     const target = quoteIdentifier(sink);
-    const staging = '__krishiv_restore';
+    // The engine reads the state itself, from a link in its staging folder.
+    const staged = this.stagedFile();
+    await relocate(join(location, STATE_FILE), staged, 'link');
     await connection.run('BEGIN TRANSACTION');
     try {
       await connection.run(`DROP TABLE IF EXISTS ${target}`);
@@ -201,21 +250,12 @@ export class SavepointWriter implements OnModuleInit {
         .map((c) => `${quoteIdentifier(c.name)} ${c.type}`)
         .join(', ');
       await connection.run(`CREATE TABLE ${target} (${definition})`);
-      const stagingDefinition = manifest.sinkColumns
-        .map((c) => `${quoteIdentifier(c.name)} ${WIDE_INTEGERS.test(c.type) ? 'VARCHAR' : c.type}`)
-        .join(', ');
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} (${stagingDefinition})`);
-      const appender = await connection.createAppender(staging);
-      await this.spool.readParquet(join(location, STATE_FILE), (chunk) =>
-        appender.appendDataChunk(chunk),
-      );
-      appender.flushSync();
-      appender.closeSync();
       const casts = manifest.sinkColumns
         .map((c) => `CAST(${quoteIdentifier(c.name)} AS ${c.type})`)
         .join(', ');
-      await connection.run(`INSERT INTO ${target} SELECT ${casts} FROM ${staging}`);
-      await connection.run(`DROP TABLE ${staging}`);
+      await connection.run(
+        `INSERT INTO ${target} SELECT ${casts} FROM read_parquet(${literal(staged)})`,
+      );
       const offset = manifest.offsets[manifest.stream] ?? 0;
       await connection.run(
         `INSERT INTO ${PROGRESS_TABLE} VALUES (${literal(newJobId)}, ${offset}, ${manifest.recordsProcessed}, 0, NULL)`,
@@ -224,6 +264,8 @@ export class SavepointWriter implements OnModuleInit {
     } catch (err) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw err;
+    } finally {
+      await rm(staged, { force: true }).catch(() => undefined);
     }
   }
 
