@@ -226,7 +226,7 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
 
     afterAll(() => rmSync(classes, { recursive: true, force: true }));
 
-    it('connects with a token, runs a prepared statement, reads metadata, exact numbers and cancels', async () => {
+    it('connects with a token, runs a prepared statement, reads metadata, exact numbers, cancels and commits by hand', async () => {
       expect(existsSync(PGJDBC)).toBe(true);
       const compiled = await runClient('javac', [
         '-d',
@@ -264,6 +264,8 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
         decimalType: 'numeric',
         cancel: '57014',
         afterCancel: '42',
+        // The rolled-back insert is gone; the committed two are there.
+        manualCommit: '2,3',
         // Text on the first runs, binary once pgjdbc prepares the statement on the server.
         repeated:
           '-0.05|0.000|12345678901234567890.123456789|100000000|01:02:03|2024-02-29|2024-01-02 03:04:05.123456|[1, 2, null]|9007199254740993',
@@ -573,19 +575,96 @@ describe('PostgreSQL wire protocol (psql, pgjdbc, raw protocol)', () => {
       expect(rowsOf(await client.query('SELECT 1'))).toEqual([['1']]);
     });
 
-    it('accepts BEGIN/COMMIT and warns that a write inside is committed at once', async () => {
-      const name = `${table}_tx`;
-      const begin = await client.query('BEGIN');
-      expect(tagOf(begin)).toBe('BEGIN');
-      expect(begin[begin.length - 1]).toMatchObject({ name: 'readyForQuery', status: 'T' });
-      const write = await client.query(`CREATE TABLE ${name} (id INTEGER)`);
-      expect(write.find((m) => m.name === 'notice')?.message).toContain(
-        'ROLLBACK will not undo this one',
-      );
-      const rollback = await client.query('ROLLBACK');
-      expect(tagOf(rollback)).toBe('ROLLBACK');
-      expect(rollback[rollback.length - 1]).toMatchObject({ name: 'readyForQuery', status: 'I' });
-      expect(tagOf(await client.query(`SELECT * FROM ${name}`))).toBe('SELECT 0');
+    describe('transaction blocks', () => {
+      const statusOf = (answer: any[]) => answer[answer.length - 1]?.status;
+      let other: PgWireClient;
+
+      beforeAll(async () => {
+        other = await PgWireClient.connect(pgPort);
+        expect(
+          errorOf(await other.login(oidcTokens.get('writer-client') as string)),
+        ).toBeUndefined();
+      });
+
+      afterAll(() => other.end());
+
+      it('ROLLBACK undoes every statement of the block', async () => {
+        const name = `${table}_rolled_back`;
+        const begin = await client.query('BEGIN');
+        expect(tagOf(begin)).toBe('BEGIN');
+        expect(statusOf(begin)).toBe('T');
+        expect(tagOf(await client.query(`CREATE TABLE ${name} (id INTEGER)`))).toBe('CREATE TABLE');
+        expect(tagOf(await client.query(`INSERT INTO ${name} VALUES (1), (2)`))).toBe('INSERT 0 2');
+        // Inside the block its own writes are visible.
+        expect(rowsOf(await client.query(`SELECT count(*) FROM ${name}`))).toEqual([['2']]);
+        const rollback = await client.query('ROLLBACK');
+        expect(tagOf(rollback)).toBe('ROLLBACK');
+        expect(statusOf(rollback)).toBe('I');
+        expect(errorOf(await client.query(`SELECT * FROM ${name}`))?.message).toMatch(
+          /does not exist/,
+        );
+      });
+
+      it('COMMIT makes the block visible to other sessions at once, and not before', async () => {
+        const name = `${table}_committed`;
+        await client.query('BEGIN');
+        await client.query(`CREATE TABLE ${name} (id INTEGER)`);
+        await client.query(`INSERT INTO ${name} VALUES (1), (2), (3)`);
+        expect(errorOf(await other.query(`SELECT count(*) FROM ${name}`))?.message).toMatch(
+          /does not exist/,
+        );
+        const commit = await client.query('COMMIT');
+        expect(tagOf(commit)).toBe('COMMIT');
+        expect(statusOf(commit)).toBe('I');
+        expect(rowsOf(await other.query(`SELECT count(*) FROM ${name}`))).toEqual([['3']]);
+      });
+
+      it('after an error, refuses statements with 25P02 until the block ends; COMMIT then rolls back', async () => {
+        const name = `${table}_aborted`;
+        expect(tagOf(await client.query(`CREATE TABLE ${name} (id INTEGER)`))).toBe('CREATE TABLE');
+        await client.query('BEGIN');
+        await client.query(`INSERT INTO ${name} VALUES (1)`);
+        const failed = await client.query('SELECT * FROM no_such_table_here');
+        expect(errorOf(failed)).toBeDefined();
+        expect(statusOf(failed)).toBe('E');
+        const ignored = await client.query(`INSERT INTO ${name} VALUES (2)`);
+        expect(errorOf(ignored)).toMatchObject({ code: '25P02' });
+        const commit = await client.query('COMMIT');
+        expect(tagOf(commit)).toBe('ROLLBACK');
+        expect(statusOf(commit)).toBe('I');
+        expect(rowsOf(await client.query(`SELECT count(*) FROM ${name}`))).toEqual([['0']]);
+      });
+
+      it('rolls back the block of a session that ends without COMMIT', async () => {
+        const name = `${table}_abandoned`;
+        const leaving = await PgWireClient.connect(pgPort);
+        expect(
+          errorOf(await leaving.login(oidcTokens.get('writer-client') as string)),
+        ).toBeUndefined();
+        await leaving.query('BEGIN');
+        expect(tagOf(await leaving.query(`CREATE TABLE ${name} (id INTEGER)`))).toBe(
+          'CREATE TABLE',
+        );
+        leaving.end();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(errorOf(await other.query(`SELECT * FROM ${name}`))?.message).toMatch(
+          /does not exist/,
+        );
+      });
+
+      it("keeps a reader's block read-only: a write is refused with 42501 and fails the block", async () => {
+        const reading = await PgWireClient.connect(pgPort);
+        expect(
+          errorOf(await reading.login(oidcTokens.get('reader-client') as string)),
+        ).toBeUndefined();
+        expect(tagOf(await reading.query('BEGIN'))).toBe('BEGIN');
+        expect(rowsOf(await reading.query('SELECT 1'))).toEqual([['1']]);
+        const refused = await reading.query(`CREATE TABLE ${table}_by_reader (id INTEGER)`);
+        expect(errorOf(refused)).toMatchObject({ code: '42501' });
+        expect(statusOf(refused)).toBe('E');
+        expect(tagOf(await reading.query('ROLLBACK'))).toBe('ROLLBACK');
+        reading.end();
+      });
     });
 
     it('answers catalog queries only to callers with query:read, and never writes through them', async () => {

@@ -35,6 +35,8 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   private reopening: Promise<void> | undefined;
   private readonly connections = new Set<DuckDBConnection>();
   private idle: (() => void) | undefined;
+  /** Told when the instance becomes unusable: holders of leased connections. */
+  private readonly leaseHolders = new Set<() => void>();
   private generationNumber = 0;
   /** Set inside `withConnection`: a caller that already holds a connection. */
   private readonly holding = new AsyncLocalStorage<true>();
@@ -110,6 +112,28 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A connection held beyond one call (a wire-protocol transaction block), closed by `release`.
+   * Should the instance become unusable, `onInvalidated` is called: the holder must release the
+   * connection soon, because the reopen waits for every connection to close.
+   */
+  public async lease(
+    onInvalidated: () => void,
+  ): Promise<{ connection: DuckDBConnection; release: () => void }> {
+    const connection = await this.acquire();
+    this.leaseHolders.add(onInvalidated);
+    let released = false;
+    return {
+      connection,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.leaseHolders.delete(onInvalidated);
+        this.release(connection);
+      },
+    };
+  }
+
   private async open(): Promise<void> {
     const dataDir = this.config.get('dataDir');
     const instance = await DuckDBInstance.create(join(dataDir, 'engine.duckdb'), {
@@ -166,7 +190,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Maps a failure for the caller, noticing when it left the instance unusable. */
-  private async failure(err: unknown): Promise<unknown> {
+  public async failure(err: unknown): Promise<unknown> {
     const dataDir = this.config.get('dataDir');
     if (
       !this.invalid &&
@@ -177,6 +201,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
         `engine instance invalidated (${err instanceof Error ? err.message : String(err)}); it is reopened once its connections are closed`,
       );
       for (const connection of this.connections) connection.interrupt();
+      for (const notify of [...this.leaseHolders]) notify();
     }
     if (isOutOfSpace(err)) return asStorageError(err, dataDir);
     // On an invalidated instance any engine error (an interrupt from the reopen included) says

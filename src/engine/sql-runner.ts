@@ -64,6 +64,8 @@ export class SqlRunner {
   /**
    * Runs every statement; `consume` reads the last one's result before the commit. `parameters`
    * (text, cast by the engine to each parameter's type) are bound to the last statement.
+   * `inOpenTransaction`: the connection is inside a transaction its caller opened (a wire
+   * protocol BEGIN) and ends; nothing here begins, commits or rolls back.
    */
   public async run<T>(
     connection: DuckDBConnection,
@@ -71,6 +73,7 @@ export class SqlRunner {
     sql: string,
     consume: ResultConsumer<T>,
     parameters: (string | null)[] = [],
+    inOpenTransaction = false,
   ): Promise<T> {
     let inTransaction = false;
     try {
@@ -90,7 +93,7 @@ export class SqlRunner {
       const readOnly = principal.role === 'reader';
       // One statement is already atomic in autocommit; an explicit transaction is needed to make
       // several statements one unit, and for readers, whose transaction is read-only.
-      if (readOnly || extracted.count > 1) {
+      if (!inOpenTransaction && (readOnly || extracted.count > 1)) {
         await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
         inTransaction = true;
       }
@@ -103,7 +106,9 @@ export class SqlRunner {
           reparsed ??= await this.extract(connection, sql);
           statement = await reparsed.prepare(i).catch(() => undefined);
           if (!statement) {
-            const failure = await this.bindFailure(connection, sql, readOnly, i, inTransaction);
+            const failure = inOpenTransaction
+              ? await this.bindFailureInOpenTransaction(connection, sql, i)
+              : await this.bindFailure(connection, sql, readOnly, i, inTransaction);
             inTransaction = false;
             throw failure;
           }
@@ -146,6 +151,23 @@ export class SqlRunner {
         );
       }
       throw err;
+    }
+  }
+
+  /**
+   * As `bindFailure`, inside a transaction the caller opened: the replay runs there. The failure
+   * leaves that transaction aborted, so nothing the replay did can be committed.
+   */
+  private async bindFailureInOpenTransaction(
+    connection: DuckDBConnection,
+    sql: string,
+    index: number,
+  ): Promise<unknown> {
+    try {
+      await connection.run(sql);
+      return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
+    } catch (err) {
+      return err;
     }
   }
 

@@ -19,6 +19,7 @@ import { classifyStatement } from '../engine/statement-classifier';
 import { MetricsService } from '../metrics/metrics.service';
 import { PgCatalogService } from './pg-catalog.service';
 import { PgError } from './pg-error';
+import { PgTransaction } from './pg-transaction';
 import { pgTypeOf, PG_OID } from './pg-types';
 
 export interface PgColumn {
@@ -139,23 +140,34 @@ export class PgQueryService {
     });
   }
 
-  /** Runs `sql` with text parameters; rows beyond the query row cap are dropped and flagged. */
+  /** Opens a transaction block (BEGIN): read-only for a reader, or when asked. */
+  public begin(principal: Principal, readOnly: boolean): Promise<PgTransaction> {
+    return PgTransaction.begin(this.engine, readOnly || principal.role === 'reader');
+  }
+
+  /**
+   * Runs `sql` with text parameters; rows beyond the query row cap are dropped and flagged.
+   * Inside a transaction block it runs on that block's connection.
+   */
   public async execute(
     principal: Principal,
     sql: string,
     parameters: (string | null)[],
     control: PgStatementControl,
     timeoutMs: number,
+    transaction?: PgTransaction,
   ): Promise<PgResult> {
     requireSql(sql);
     const { maxRows, timeoutMs: cap } = this.config.get('query');
     const timeout = Math.min(timeoutMs > 0 ? timeoutMs : cap, cap);
     try {
+      const run = (connection: DuckDBConnection) =>
+        this.run(connection, principal, sql, parameters, control, timeout, maxRows, transaction);
       const result = this.catalog.handles(sql)
         ? await this.catalog.execute(principal, sql, parameters, maxRows)
-        : await this.engine.withConnection((connection) =>
-            this.run(connection, principal, sql, parameters, control, timeout, maxRows),
-          );
+        : transaction
+          ? await transaction.run(run)
+          : await this.engine.withConnection(run);
       this.metrics.queries.inc({ result: 'ok' });
       return result;
     } catch (err) {
@@ -178,6 +190,7 @@ export class PgQueryService {
     control: PgStatementControl,
     timeoutMs: number,
     maxRows: number,
+    transaction?: PgTransaction,
   ): Promise<PgResult> {
     if (control.cancelled) throw PG_CANCELLED();
     control.connection = connection;
@@ -188,6 +201,7 @@ export class PgQueryService {
       sql,
       (result) => this.consume(result, sql, maxRows),
       parameters,
+      transaction !== undefined,
     );
     const timer = setTimeout(() => {
       timedOut = true;

@@ -22,6 +22,7 @@ import {
   StartupPacket,
 } from './frontend-messages';
 import { PgAuthEvents } from './pg-auth-events';
+import { PgTransaction } from './pg-transaction';
 import { PgError, toPgError } from './pg-error';
 import { PgFrameReader } from './pg-frame-reader';
 import { PgColumn, PgQueryService, PgResult, PgStatementControl } from './pg-query.service';
@@ -85,6 +86,8 @@ export class PgSession {
   /** After an error in an extended-protocol batch, messages are skipped until Sync. */
   private skipToSync = false;
   private transaction: 'idle' | 'open' | 'failed' = 'idle';
+  /** The engine side of an open transaction block (BEGIN … COMMIT/ROLLBACK). */
+  private block: PgTransaction | undefined;
   private readonly control: PgStatementControl = { cancelled: false };
   private running: Promise<unknown> | undefined;
   private readonly authTimer: NodeJS.Timeout;
@@ -97,8 +100,8 @@ export class PgSession {
   ) {
     this.socket = socket;
     this.attach(socket);
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    socket.on('error', () => void this.close());
+    socket.on('close', () => void this.close());
     this.authTimer = setTimeout(() => {
       if (this.phase !== 'ready') {
         this.fatal(
@@ -168,18 +171,22 @@ export class PgSession {
   private fatal(error: PgError): void {
     if (this.phase === 'closed') return;
     this.send(this.messages.error({ ...error.toNotice(), severity: 'FATAL' }));
-    this.close();
+    void this.close();
   }
 
-  public close(): void {
-    if (this.phase === 'closed') return;
+  /** Closes the session; resolves once an open transaction block has been rolled back. */
+  public close(): Promise<void> {
+    if (this.phase === 'closed') return Promise.resolve();
     this.phase = 'closed';
     clearTimeout(this.authTimer);
     this.cancel();
+    // A session that ends inside a transaction block rolls it back, as PostgreSQL does.
+    const rolledBack = this.endBlock('ROLLBACK').catch(() => undefined);
     this.options.unregister(this);
     this.socket.end();
     // A peer that never reads must not keep the socket open.
     setTimeout(() => this.socket.destroy(), 1000).unref();
+    return rolledBack;
   }
 
   /** Interrupts the running statement, if any (CancelRequest from another connection). */
@@ -207,7 +214,7 @@ export class PgSession {
         return;
       case 'cancel':
         this.options.cancel(packet.processId, packet.secret);
-        this.close();
+        void this.close();
         return;
       case 'startup':
         break;
@@ -280,7 +287,7 @@ export class PgSession {
       key: tls.key,
       ca: tls.ca,
     });
-    secure.on('error', () => this.close());
+    secure.on('error', () => void this.close());
     this.socket = secure;
     this.attach(secure);
   }
@@ -575,7 +582,9 @@ export class PgSession {
     statement: PreparedStatement,
     parameters: (string | null)[],
   ): Promise<PgResult> {
-    if (statement.session) return this.runSession(statement.session);
+    const session = statement.session;
+    if (session?.kind === 'transaction') return this.runTransaction(session);
+    if (session) return this.runSession(session);
     if (this.transaction === 'failed') {
       throw new PgError(
         '25P02',
@@ -590,32 +599,59 @@ export class PgSession {
       parameters,
       this.control,
       timeout,
+      this.block,
     );
     this.running = work;
     try {
-      const result = await work;
-      if (
-        this.transaction === 'open' &&
-        result.columns === null &&
-        !result.tag.startsWith('SELECT')
-      ) {
-        // Each statement commits on its own: say so rather than pretend a later ROLLBACK undoes it.
-        this.send(
-          this.messages.notice({
-            severity: 'WARNING',
-            code: '25000',
-            message:
-              'statements commit one by one over this connection; ROLLBACK will not undo this one',
-          }),
-        );
-      }
-      return result;
+      return await work;
     } finally {
       this.running = undefined;
     }
   }
 
-  private runSession(statement: SessionStatement): PgResult {
+  /**
+   * BEGIN opens a transaction block on one engine connection; COMMIT and ROLLBACK end it. As in
+   * PostgreSQL, a block that hit an error can only be rolled back (COMMIT answers ROLLBACK).
+   */
+  private async runTransaction(
+    statement: Extract<SessionStatement, { kind: 'transaction' }>,
+  ): Promise<PgResult> {
+    const done = (tag: string): PgResult => ({ columns: null, rows: [], tag, truncated: false });
+    if (statement.command === 'BEGIN') {
+      if (this.transaction !== 'idle') {
+        this.warn('25001', 'there is already a transaction in progress');
+        return done('BEGIN');
+      }
+      this.block = await this.options.queries.begin(
+        this.principal as Principal,
+        statement.readOnly,
+      );
+      this.transaction = 'open';
+      return done('BEGIN');
+    }
+    if (this.transaction === 'idle') {
+      this.warn('25P01', 'there is no transaction in progress');
+      return done(statement.command);
+    }
+    const failed = this.transaction === 'failed';
+    const command = failed ? 'ROLLBACK' : statement.command;
+    await this.endBlock(command);
+    return done(command);
+  }
+
+  /** Ends the open block, if any; the session is out of the block whatever the outcome. */
+  private async endBlock(command: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    const block = this.block;
+    this.block = undefined;
+    this.transaction = 'idle';
+    await block?.end(command);
+  }
+
+  private warn(code: string, message: string): void {
+    this.send(this.messages.notice({ severity: 'WARNING', code, message }));
+  }
+
+  private runSession(statement: Exclude<SessionStatement, { kind: 'transaction' }>): PgResult {
     const parameters = this.parameters as PgSessionParameters;
     const done = (tag: string): PgResult => ({ columns: null, rows: [], tag, truncated: false });
     switch (statement.kind) {
@@ -636,31 +672,6 @@ export class PgSession {
           truncated: false,
         };
       }
-      case 'transaction':
-        if (statement.command === 'BEGIN') {
-          if (this.transaction !== 'idle') {
-            this.send(
-              this.messages.notice({
-                severity: 'WARNING',
-                code: '25001',
-                message: 'there is already a transaction in progress',
-              }),
-            );
-          }
-          this.transaction = 'open';
-          return done('BEGIN');
-        }
-        if (this.transaction === 'idle') {
-          this.send(
-            this.messages.notice({
-              severity: 'WARNING',
-              code: '25P01',
-              message: 'there is no transaction in progress',
-            }),
-          );
-        }
-        this.transaction = 'idle';
-        return done(statement.command);
       case 'discard':
         this.statements.clear();
         this.portals.clear();

@@ -53,7 +53,8 @@ export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   public async onApplicationShutdown(): Promise<void> {
-    for (const session of this.connections) session.close();
+    // Open transaction blocks are rolled back before the engine closes.
+    await Promise.all([...this.connections].map((session) => session.close()));
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
