@@ -111,10 +111,15 @@ export class PgQueryService {
     private readonly metrics: MetricsService,
   ) {}
 
-  public async describe(principal: Principal, sql: string): Promise<PgDescription> {
+  /** Describes `sql` without running it; inside a transaction block, as that block sees it. */
+  public async describe(
+    principal: Principal,
+    sql: string,
+    transaction?: PgTransaction,
+  ): Promise<PgDescription> {
     requireSql(sql);
     if (this.catalog.handles(sql)) return this.catalog.describe(principal, sql);
-    return this.engine.withConnection(async (connection) => {
+    const describe = async (connection: DuckDBConnection): Promise<PgDescription> => {
       await this.runner.check(connection, principal, sql);
       try {
         const extracted = await connection.extractStatements(sql);
@@ -137,7 +142,8 @@ export class PgQueryService {
       } catch (err) {
         throw this.runner.translate(err, principal);
       }
-    });
+    };
+    return transaction ? transaction.run(describe) : this.engine.withConnection(describe);
   }
 
   /** Opens a transaction block (BEGIN): read-only for a reader, or when asked. */

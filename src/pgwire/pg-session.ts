@@ -476,7 +476,11 @@ export class PgSession {
         columns: this.sessionColumns(session),
       };
     } else {
-      const description = await this.options.queries.describe(this.principal as Principal, sql);
+      const description = await this.options.queries.describe(
+        this.principal as Principal,
+        sql,
+        this.block,
+      );
       const parameterTypes = description.parameterTypes.map((oid, i) =>
         declaredTypes[i] ? declaredTypes[i] : oid,
       );
