@@ -6,6 +6,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { REPO_ROOT } from './support/coordinator';
 import { callGrpc, closeGrpcClients } from './support/grpc';
 import { until } from './support/jobs';
+import { errorOf, PgWireClient, rowsOf, tagOf } from './support/pg-wire';
+import { freePort } from './support/ports';
 import {
   createStream,
   Deployment,
@@ -63,7 +65,8 @@ function healthStatus(address: string): Promise<string> {
 }
 
 describe('SIGTERM drains the coordinator', () => {
-  const deployment = new Deployment('process-drain', { KRISHIV_STREAMING_TICK_MS: '50' });
+  const env: Record<string, string> = { KRISHIV_STREAMING_TICK_MS: '50' };
+  const deployment = new Deployment('process-drain', env);
 
   afterAll(async () => {
     closeGrpcClients();
@@ -71,6 +74,8 @@ describe('SIGTERM drains the coordinator', () => {
   });
 
   it('flips readiness first, finishes in-flight calls, refuses new ones, fails running jobs and exits 0', async () => {
+    const pgPort = await freePort();
+    env.KRISHIV_PG_ADDR = `127.0.0.1:${pgPort}`;
     await deployment.start();
     const admin = deployment.admin;
     await createStream(admin, 'ticks', [{ name: 'id', type: 'BIGINT' }]);
@@ -89,6 +94,13 @@ describe('SIGTERM drains the coordinator', () => {
     await admin.waitForJob(batch.id, (j) => j.state === 'running');
 
     const coordinator = deployment.coordinator;
+    // Over the wire protocol: one session will run the slow statement, one idles in an open block.
+    const running = await PgWireClient.connect(pgPort);
+    expect(errorOf(await running.login(deployment.adminToken))).toBeUndefined();
+    const idle = await PgWireClient.connect(pgPort);
+    expect(errorOf(await idle.login(deployment.adminToken))).toBeUndefined();
+    expect(tagOf(await idle.query('BEGIN'))).toBe('BEGIN');
+    expect(tagOf(await idle.query('CREATE TABLE drained_block (id INTEGER)'))).toBe('CREATE TABLE');
     const slowSql = 'SELECT count(*) AS n FROM range(1500000000)';
     const settled = { rest: false, grpc: false };
     const rest = admin.query(slowSql).finally(() => (settled.rest = true));
@@ -99,6 +111,7 @@ describe('SIGTERM drains the coordinator', () => {
       { sql: slowSql },
       deployment.adminToken,
     ).finally(() => (settled.grpc = true));
+    const overPg = running.query(slowSql);
     // Let both calls reach the engine before the signal.
     await delay(300);
     const exited = new Promise<number | null>((r) => coordinator.process.once('exit', r));
@@ -139,6 +152,15 @@ describe('SIGTERM drains the coordinator', () => {
     const grpcAnswer = await overGrpc;
     expect(grpcAnswer.code).toBe(grpc.status.OK);
     expect(grpcAnswer.response.rows[0].values[0].intValue).toBe('1500000000');
+    // The running statement finished; then both sessions heard that the server is going away.
+    const pgAnswer = await overPg;
+    expect(errorOf(pgAnswer)).toBeUndefined();
+    expect(rowsOf(pgAnswer)).toEqual([['1500000000']]);
+    for (const session of [running, idle]) {
+      const farewell = await session.until('readyForQuery');
+      expect(errorOf(farewell)).toMatchObject({ code: '57P01', severity: 'FATAL' });
+      await session.done;
+    }
     expect(await exited).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
 
@@ -162,6 +184,12 @@ describe('SIGTERM drains the coordinator', () => {
     await waitCaughtUp(again, streaming.id, 150);
     const sink = await query(again, 'SELECT count(*), count(DISTINCT id), max(id) FROM ticks_copy');
     expect(sink.rows[0].map(Number)).toEqual([150, 150, 150]);
+    // The block left open at shutdown was rolled back.
+    const block = await query(
+      again,
+      "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'drained_block'",
+    );
+    expect(block.rows).toEqual([['0']]);
   });
 });
 

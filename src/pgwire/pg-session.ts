@@ -174,6 +174,22 @@ export class PgSession {
     void this.close();
   }
 
+  /**
+   * Shutdown: lets the running statement finish, then ends the session with `57P01` as
+   * PostgreSQL does for a server that is going away.
+   */
+  public async terminate(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    if (this.phase === 'closed') return;
+    const goingAway = new PgError(
+      '57P01',
+      'terminating connection because the coordinator is shutting down; reconnect to another instance or once it is back',
+      true,
+    );
+    this.send(this.messages.error(goingAway.toNotice()));
+    await this.close();
+  }
+
   /** Closes the session; resolves once an open transaction block has been rolled back. */
   public close(): Promise<void> {
     if (this.phase === 'closed') return Promise.resolve();

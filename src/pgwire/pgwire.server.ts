@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { AuthFailureThrottle } from '../auth/auth-failure-throttle';
 import { AuthService } from '../auth/auth.service';
 import { AppConfigService } from '../config/app-config.service';
@@ -14,7 +20,9 @@ export const PG_AUTH_TIMEOUT_MS = 10_000;
 
 /** The PostgreSQL wire-protocol listener (`KRISHIV_PG_ADDR`): BI tools, JDBC, psql. */
 @Injectable()
-export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PgwireServer
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('PgWire');
   private server: Server | undefined;
   private readonly sessions = new Map<number, PgSession>();
@@ -50,6 +58,19 @@ export class PgwireServer implements OnApplicationBootstrap, OnApplicationShutdo
     this.server = server;
     const tls = this.config.get('tls') ? 'TLS available' : 'no TLS';
     this.logger.log(`PostgreSQL wire protocol on ${address.host}:${address.port} (${tls})`);
+  }
+
+  /**
+   * Drain, as for REST and gRPC: no new connection is accepted, statements already running
+   * finish (the process-wide shutdown grace bounds the wait), then every session is told the
+   * server is going away (`57P01`) and closed, rolling back an open transaction block.
+   */
+  public async beforeApplicationShutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
+    await Promise.all([...this.connections].map((session) => session.terminate()));
+    await closed;
   }
 
   public async onApplicationShutdown(): Promise<void> {
