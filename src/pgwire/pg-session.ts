@@ -642,10 +642,16 @@ export class PgSession {
         this.warn('25001', 'there is already a transaction in progress');
         return done('BEGIN');
       }
-      this.block = await this.options.queries.begin(
+      const block = await this.options.queries.begin(
         this.principal as Principal,
         statement.readOnly,
       );
+      if (this.phase === 'closed') {
+        // The session ended while the block was being opened: nobody would end it later.
+        await block.end('ROLLBACK');
+        return done('ROLLBACK');
+      }
+      this.block = block;
       this.transaction = 'open';
       return done('BEGIN');
     }
