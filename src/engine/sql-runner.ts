@@ -106,9 +106,10 @@ export class SqlRunner {
           reparsed ??= await this.extract(connection, sql);
           statement = await reparsed.prepare(i).catch(() => undefined);
           if (!statement) {
-            const failure = inOpenTransaction
-              ? await this.bindFailureInOpenTransaction(connection, sql, i)
-              : await this.bindFailure(connection, sql, readOnly, i, inTransaction);
+            const failure = await this.bindFailure(connection, sql, readOnly, i, {
+              inTransaction,
+              inOpenTransaction,
+            });
             inTransaction = false;
             throw failure;
           }
@@ -155,43 +156,29 @@ export class SqlRunner {
   }
 
   /**
-   * As `bindFailure`, inside a transaction the caller opened: the replay runs there. The failure
-   * leaves that transaction aborted, so nothing the replay did can be committed.
-   */
-  private async bindFailureInOpenTransaction(
-    connection: DuckDBConnection,
-    sql: string,
-    index: number,
-  ): Promise<unknown> {
-    try {
-      await connection.run(sql);
-      return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
-    } catch (err) {
-      return err;
-    }
-  }
-
-  /**
    * The bindings drop the message of a failed prepare. Statements before `index` were classified
    * and allowed, and the failing one stops at bind, so replaying the request inside a transaction
-   * that is always rolled back runs nothing new and yields the engine's own message.
+   * that is always rolled back runs nothing new and yields the engine's own message. Inside a
+   * transaction the caller opened, the replay runs in it: the failure aborts that transaction, so
+   * nothing the replay did can be committed.
    */
   private async bindFailure(
     connection: DuckDBConnection,
     sql: string,
     readOnly: boolean,
     index: number,
-    inTransaction: boolean,
+    state: { inTransaction: boolean; inOpenTransaction: boolean },
   ): Promise<unknown> {
-    if (inTransaction) await connection.run('ROLLBACK');
-    await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+    const own = !state.inOpenTransaction;
+    if (own && state.inTransaction) await connection.run('ROLLBACK');
+    if (own) await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
     try {
       await connection.run(sql);
       return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
     } catch (err) {
       return err;
     } finally {
-      await connection.run('ROLLBACK').catch(() => undefined);
+      if (own) await connection.run('ROLLBACK').catch(() => undefined);
     }
   }
 

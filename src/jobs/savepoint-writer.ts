@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,7 +49,7 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * is refused for (the `_krishiv_` rule of the statement classifier). A file stays there only
  * while the engine works on it; savepoints themselves live outside `files/`.
  */
-export const ENGINE_STAGING_DIR = '_krishiv_staging';
+const ENGINE_STAGING_DIR = '_krishiv_staging';
 
 /** Moves (or links) a file across folders of the data dir; copies when they are on two devices. */
 async function relocate(from: string, to: string, how: 'move' | 'link'): Promise<void> {

@@ -185,11 +185,11 @@ function patchColumns(patch: JobPatch): Updateable<JobsTable> {
 
 /**
  * The embedded metadata store: SQLite in WAL mode with full fsync on commit, through Kysely. A
- * committed write survives a killed process and a lost machine alike.
+ * committed write survives a killed process and a lost machine alike; audit events alone are
+ * committed without the fsync (see `insertAuditEvents`).
  */
 export class SqliteMetadataStore extends MetadataStore {
-  /** One statement prepared once: an audit batch is the store's most frequent write. */
-  private readonly insertAuditEvent: BetterSqlite3.Statement;
+  /** An audit batch, the store's most frequent write: one statement, prepared once. */
   private readonly writeAuditBatch: (events: readonly AuditEventRecord[]) => void;
 
   private constructor(
@@ -197,14 +197,14 @@ export class SqliteMetadataStore extends MetadataStore {
     private readonly sqlite: BetterSqlite3.Database,
   ) {
     super();
-    this.insertAuditEvent = sqlite.prepare(
+    const insert = sqlite.prepare(
       'INSERT INTO audit_events (at, request_id, subject, role, auth_method, action, resource, ' +
         'decision, reason, client_address, transport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // All of a batch or none of it: better-sqlite3 rolls back when a row fails.
     this.writeAuditBatch = sqlite.transaction((events: readonly AuditEventRecord[]) => {
       for (const e of events) {
-        this.insertAuditEvent.run(
+        insert.run(
           e.at,
           e.requestId,
           e.subject,
