@@ -530,6 +530,17 @@ describe('streams over REST and gRPC', () => {
       expect(overGrpc.message).toBe(answer.body.message);
     }
     expect((await rest('GET', '/api/v1/streams')).body.streams).toHaveLength(before);
+
+    // Created at once under names that differ only in case: one wins, the others are told why.
+    const raced = await Promise.all(
+      ['raced_Name', 'RACED_name', 'raced_name', 'Raced_Name'].map((name) => create(name, columns)),
+    );
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    expect(
+      (await rest('GET', '/api/v1/streams')).body.streams.filter(
+        (st: { name: string }) => st.name.toLowerCase() === 'raced_name',
+      ),
+    ).toHaveLength(1);
   });
 
   it('lets a reader list, get and query streams, but not create or append', async () => {

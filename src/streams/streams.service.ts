@@ -106,6 +106,13 @@ export class StreamsService implements OnApplicationBootstrap {
       await this.createTable(definition, false);
     } catch (err) {
       await this.store.deleteStream(name);
+      // Engine names ignore case: a concurrent create of `Clicks` and `clicks` passes both
+      // checks above, and the second CREATE TABLE finds the first one's table.
+      if (err instanceof Error && /^Catalog Error: .* already exists/.test(err.message)) {
+        throw new AlreadyExistsError(
+          `a table named ${name} already exists in the engine (names ignore case); choose another stream name`,
+        );
+      }
       throw err;
     }
     this.logger.log(`stream ${name} created by ${principal.subject}`);
