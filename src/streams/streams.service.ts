@@ -61,6 +61,8 @@ async function readLastOffset(connection: DuckDBConnection, stream: string): Pro
 export class StreamsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(StreamsService.name);
   private readonly heads = new Map<string, Head>();
+  /** The stream create under way, if any: creates run one at a time. */
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: MetadataStore,
@@ -85,6 +87,18 @@ export class StreamsService implements OnApplicationBootstrap {
       );
     }
     const columns = this.validateColumns(request.columns);
+    // One create at a time: engine names ignore case, so `Clicks` and `clicks` created at once
+    // would both pass the checks below.
+    const created = this.creating.then(() => this.createChecked(principal, name, columns));
+    this.creating = created.catch(() => undefined);
+    return created;
+  }
+
+  private async createChecked(
+    principal: Principal,
+    name: string,
+    columns: StreamRecordDefinition['columns'],
+  ): Promise<StreamView> {
     if (await this.store.getStream(name))
       throw new AlreadyExistsError(`stream ${name} already exists`);
     if (await this.engine.tableExists(name)) {
@@ -106,9 +120,8 @@ export class StreamsService implements OnApplicationBootstrap {
       await this.createTable(definition, false);
     } catch (err) {
       await this.store.deleteStream(name);
-      // Engine names ignore case: a concurrent create of `Clicks` and `clicks` passes both
-      // checks above, and the second CREATE TABLE finds the first one's table.
-      if (err instanceof Error && /^Catalog Error: .* already exists/.test(err.message)) {
+      // A table made by SQL between the check and the create.
+      if (err instanceof Error && /already exists|write-write conflict/.test(err.message)) {
         throw new AlreadyExistsError(
           `a table named ${name} already exists in the engine (names ignore case); choose another stream name`,
         );
