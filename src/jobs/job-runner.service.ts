@@ -18,6 +18,7 @@ import { JobRecord, MetadataStore } from '../metadata/metadata.store';
 import { TERMINAL_JOB_STATES } from '../metadata/schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { ResultSpool } from './result-spool';
+import { SavepointWriter } from './savepoint-writer';
 import { SavepointStop, StreamingJobs } from './streaming-jobs.service';
 
 const TICK_MS = 1_000;
@@ -74,6 +75,7 @@ export class JobRunner
     private readonly config: AppConfigService,
     private readonly metrics: MetricsService,
     private readonly streaming: StreamingJobs,
+    private readonly savepoints: SavepointWriter,
   ) {}
 
   /** Recovery before any work: a job that was running when the process died may have written data. */
@@ -111,6 +113,20 @@ export class JobRunner
     for (const savepoint of await this.store.pendingSavepoints()) {
       const job = await this.store.getJob(savepoint.jobId);
       if (job?.state === 'queued') continue;
+      // A stop-with-savepoint ends the job, then records the savepoint complete: a crash between
+      // the two leaves the job cancelled and its savepoint, written in full, still pending.
+      if (savepoint.stop && job?.state === 'cancelled') {
+        const manifest = await this.savepoints.verify(savepoint).catch(() => undefined);
+        if (manifest) {
+          await this.store.updateSavepoint(savepoint.id, {
+            state: 'completed',
+            completedAt: now(),
+            location: this.savepoints.directoryOf(job.id, savepoint.id),
+            offsets: manifest.offsets,
+          });
+          continue;
+        }
+      }
       await this.store.updateSavepoint(savepoint.id, {
         state: 'failed',
         error: 'the coordinator restarted before the savepoint completed; take a new one',
