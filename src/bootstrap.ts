@@ -18,6 +18,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi';
 import { createRootLogger } from './common/logger-options';
 import { registerRequestLog } from './common/request-log';
+import { registerBodyRefusal } from './common/body-refusal';
 
 const MAX_HEADER_BYTES = 64 * 1024;
 /** How long the listeners stay open after a signal flipped readiness, at most. */
@@ -28,7 +29,8 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
   // Node's default 16 KiB header cap would answer 431 before the 16 KiB token check could
   // give a proper 401 with a reason.
   const adapter = new FastifyAdapter({
-    // One cap for every route and content type (JSON, NDJSON); larger bodies get 413 unread.
+    // One cap for every route and content type (JSON, NDJSON); larger bodies get 413, and the
+    // rest of them is read and thrown away (see registerBodyRefusal).
     bodyLimit: config.limits.httpBodyBytes,
     // Long path parameters reach the handlers, which answer with the contract's 404/400 bodies
     // instead of the router's bare 414.
@@ -67,6 +69,7 @@ export async function startCoordinator(config: AppConfig): Promise<NestFastifyAp
     if (lifecycle.draining) reply.header('Connection', 'close');
     done(null, payload);
   });
+  registerBodyRefusal(fastify, () => lifecycle.draining);
 
   // NDJSON record batches: one JSON record per line, parsed into the same array a JSON body gives.
   fastify.addContentTypeParser(

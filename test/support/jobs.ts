@@ -48,8 +48,8 @@ export class RestApi {
 
   /**
    * POSTs a body the server may refuse before reading it (413): the answer can arrive while the
-   * body is still being written and the server then closes the connection, which fetch reports as
-   * a failed request. node:http hands over the answer that arrived first.
+   * body is still being written. node:http hands over the answer that arrived first and stops
+   * sending the rest.
    */
   public postLarge(path: string, payload: string): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
@@ -69,6 +69,7 @@ export class RestApi {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          req.destroy(); // the rest of the upload is never sent
           const text = Buffer.concat(chunks).toString('utf8');
           const json = (res.headers['content-type'] ?? '').includes('json') && text !== '';
           resolve({
@@ -83,7 +84,7 @@ export class RestApi {
         if (!answered) reject(err);
       });
       // Written in slices, yielding between them, so an early answer (413 from the content
-      // length alone) is read before the server closes the connection under the upload.
+      // length alone) ends the upload.
       const body = Buffer.from(payload);
       const SLICE = 64 * 1024;
       const send = async () => {
