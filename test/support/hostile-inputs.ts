@@ -27,8 +27,14 @@ export function sampleOf<T>(arb: fc.Arbitrary<T>, seed: number, count: number): 
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const b64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decodeJson = (segment: string): Record<string, unknown> =>
-  JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
+/**
+ * One JSON segment as an object to mutate. An earlier mutation may have left a number, a string or
+ * `null` there; that counts as an empty object, so the next mutation writes a fresh one.
+ */
+const decodeJson = (segment: string): Record<string, unknown> => {
+  const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+};
 
 /** A string with one character replaced at `at` (modulo the length). */
 const replaceAt = (s: string, at: number, ch: string) => {
