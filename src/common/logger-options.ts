@@ -14,9 +14,19 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-/** The one pino instance every log line goes through: Nest's logger and the request log. */
+/**
+ * The one pino instance every log line goes through: Nest's logger and the request log.
+ *
+ * Lines are written to stdout synchronously: an audit event is in the log before the response
+ * that it describes is sent, and before a crash could lose it (pino's default hands lines to a
+ * background write). At the default level a line is written only for a refusal, an audit event or
+ * a 4xx, so this costs a write call per such request, not per request.
+ */
 export function createRootLogger(config: AppConfig): PinoInstance {
-  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  return pino(
+    { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /**
