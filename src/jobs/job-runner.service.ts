@@ -113,8 +113,8 @@ export class JobRunner
     for (const savepoint of await this.store.pendingSavepoints()) {
       const job = await this.store.getJob(savepoint.jobId);
       if (job?.state === 'queued') continue;
-      // A stop-with-savepoint ends the job, then records the savepoint complete: a crash between
-      // the two leaves the job cancelled and its savepoint, written in full, still pending.
+      // A data dir from a version that ended the job and completed its stop-with-savepoint in two
+      // transactions may hold a cancelled job whose savepoint, written in full, is still pending.
       if (savepoint.stop && job?.state === 'cancelled') {
         const manifest = await this.savepoints.verify(savepoint).catch(() => undefined);
         if (manifest) {
@@ -353,7 +353,8 @@ export class JobRunner
       : stop?.kind === 'cancel'
         ? { state: 'cancelled', cancelledBy: stop.actor }
         : { state: 'failed', error: stop ? stopMessage(stop, executorId) : (failure ?? 'stopped') };
-    await this.persist(() =>
+    // A stop-with-savepoint ends the job and completes its savepoint in one transaction.
+    const ended = await this.persist(() =>
       this.store.transitionJob(
         job.id,
         ['running'],
@@ -364,9 +365,13 @@ export class JobRunner
           event: outcome.state as string,
           detail: savepoint ? `stopped with savepoint ${savepoint.id}` : (outcome.error ?? null),
         },
+        stopper && { id: stopper.savepoint.id, patch: stopper.completed },
       ),
     );
-    if (stopper) await this.persist(stopper.complete);
+    // The job had been ended elsewhere: its savepoint is complete all the same.
+    if (stopper && !ended) {
+      await this.persist(() => this.store.updateSavepoint(stopper.savepoint.id, stopper.completed));
+    }
     // Savepoints still waiting for a job that has ended can never be taken.
     for (const pending of await this.store.pendingSavepoints()) {
       if (pending.jobId !== job.id) continue;

@@ -9,7 +9,12 @@ import { FailedPreconditionError } from '../common/errors/coordinator.error';
 import { failureMessage } from '../common/errors/storage-exhausted.error';
 import { EngineService } from '../engine/engine.service';
 import { columnsOf } from '../engine/result-set';
-import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
+import {
+  JobRecord,
+  MetadataStore,
+  SavepointPatch,
+  SavepointRecord,
+} from '../metadata/metadata.store';
 import { PROGRESS_TABLE, quoteIdentifier, readProgress } from '../streams/streaming-executor';
 import { StreamingPlan } from '../streams/streaming-plan';
 import { WIDE_INTEGERS } from './result-spool';
@@ -110,15 +115,16 @@ export class SavepointWriter implements OnModuleInit {
 
   /**
    * Takes `savepoint` on the job's own connection between micro-batches. For a
-   * stop-with-savepoint it resolves with the step that marks it completed, to run once the job
-   * has ended; otherwise the job goes on (`continue`), whether the savepoint completed or failed.
+   * stop-with-savepoint it resolves with the patch that marks it completed, which the job runner
+   * stores in the transaction that ends the job; otherwise the job goes on (`continue`), whether
+   * the savepoint completed or failed.
    */
   public async write(
     connection: DuckDBConnection,
     job: JobRecord,
     plan: StreamingPlan,
     savepoint: SavepointRecord,
-  ): Promise<'continue' | (() => Promise<void>)> {
+  ): Promise<'continue' | SavepointPatch> {
     const final = this.directoryOf(job.id, savepoint.id);
     const partial = `${final}.partial`;
     const staged = this.stagedFile();
@@ -164,18 +170,16 @@ export class SavepointWriter implements OnModuleInit {
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);
       renamed = true;
-      const complete = async () => {
-        await this.store.updateSavepoint(savepoint.id, {
-          state: 'completed',
-          completedAt: new Date().toISOString(),
-          location: final,
-          offsets,
-        });
+      const completed: SavepointPatch = {
+        state: 'completed',
+        completedAt: new Date().toISOString(),
+        location: final,
+        offsets,
       };
-      // Stop-with-savepoint: completed only once the job has ended, so a caller who sees it
+      // Stop-with-savepoint: completed together with the job's end, so a caller who sees it
       // completed can restore into the same sink at once.
-      if (savepoint.stop) return complete;
-      await complete();
+      if (savepoint.stop) return completed;
+      await this.store.updateSavepoint(savepoint.id, completed);
       return 'continue';
     } catch (err) {
       await rm(staged, { force: true }).catch(() => undefined);

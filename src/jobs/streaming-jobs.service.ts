@@ -8,7 +8,12 @@ import {
 } from '../common/errors/coordinator.error';
 import { isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { EngineService } from '../engine/engine.service';
-import { JobRecord, MetadataStore, SavepointRecord } from '../metadata/metadata.store';
+import {
+  JobRecord,
+  MetadataStore,
+  SavepointPatch,
+  SavepointRecord,
+} from '../metadata/metadata.store';
 import {
   foldBatch,
   quoteIdentifier,
@@ -36,10 +41,10 @@ export function requireSinkName(value: unknown): string {
   return value;
 }
 
-/** A stop-with-savepoint: the job ends, then `complete` marks the savepoint completed. */
+/** A stop-with-savepoint: the job ends and `completed` is stored with it, in one transaction. */
 export interface SavepointStop {
   savepoint: SavepointRecord;
-  complete: () => Promise<void>;
+  completed: SavepointPatch;
 }
 
 export interface StreamingStatus extends StreamingProgress {
@@ -169,7 +174,7 @@ export class StreamingJobs {
         // Between micro-batches the sink and the committed offset agree: the moment to save.
         for (const savepoint of this.pending.get(job.id)?.splice(0) ?? []) {
           const written = await this.savepoints.write(connection, job, plan, savepoint);
-          if (written !== 'continue') return { savepoint, complete: written };
+          if (written !== 'continue') return { savepoint, completed: written };
         }
         const head = await this.streams.lastOffset(plan.stream);
         if (head <= offset) {

@@ -171,13 +171,15 @@ export abstract class MetadataStore {
   public abstract listJobs(filter: JobFilter): Promise<JobRecord[]>;
   /**
    * Applies `patch` only while the job is in one of `from` (compare-and-set), recording `event` in
-   * the same transaction. Resolves with the updated job, or undefined when the state had moved on.
+   * the same transaction, and `savepoint`'s patch too when given (a stop-with-savepoint). Resolves
+   * with the updated job, or undefined when the state had moved on (and nothing was written).
    */
   public abstract transitionJob(
     id: string,
     from: readonly JobState[],
     patch: JobPatch,
     event: JobEvent,
+    savepoint?: { id: string; patch: SavepointPatch },
   ): Promise<JobRecord | undefined>;
   public abstract queuedJobs(limit: number): Promise<JobRecord[]>;
   /** Streaming jobs writing `sink` (any state), compared case-insensitively like engine names. */

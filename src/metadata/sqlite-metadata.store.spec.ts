@@ -342,6 +342,81 @@ describe('SqliteMetadataStore', () => {
       expect((await store.jobEvents('job-1')).map((e) => e.event)).toEqual(['submitted']);
     });
 
+    describe('with a stop-with-savepoint', () => {
+      const stopping = async (store: SqliteMetadataStore) => {
+        await store.insertJob(newJob('job-1', { kind: 'streaming' }), submitted());
+        await store.transitionJob(
+          'job-1',
+          ['queued'],
+          { state: 'running', startedAt: '2030-01-01T00:00:01.000Z', executorId: 'executor-1' },
+          { at: '2030-01-01T00:00:01.000Z', actor: 'coordinator', event: 'started' },
+        );
+        return store.insertSavepoint({
+          id: 'savepoint-1',
+          jobId: 'job-1',
+          state: 'pending',
+          label: null,
+          stop: true,
+          requestId: null,
+          createdBy: 'alice',
+          createdAt: '2030-01-01T00:00:02.000Z',
+          completedAt: null,
+          location: null,
+          offsets: null,
+          error: null,
+        });
+      };
+      const completed = {
+        state: 'completed' as const,
+        completedAt: '2030-01-01T00:00:03.000Z',
+        location: '/data/savepoints/job-1/savepoint-1',
+        offsets: { clicks: 42 },
+      };
+      const cancel = (store: SqliteMetadataStore) =>
+        store.transitionJob(
+          'job-1',
+          ['running'],
+          { state: 'cancelled', cancelledBy: 'alice', finishedAt: '2030-01-01T00:00:03.000Z' },
+          { at: '2030-01-01T00:00:03.000Z', actor: 'alice', event: 'cancelled' },
+          { id: 'savepoint-1', patch: completed },
+        );
+
+      it('ends the job and completes its savepoint together', async () => {
+        const store = await openStore();
+        await stopping(store);
+        expect(await cancel(store)).toMatchObject({ state: 'cancelled' });
+        expect(await store.getSavepoint('savepoint-1')).toMatchObject(completed);
+      });
+
+      it('completes no savepoint when the job had left the expected state', async () => {
+        const store = await openStore();
+        await stopping(store);
+        await cancel(store);
+        await store.updateSavepoint('savepoint-1', { state: 'pending', completedAt: null });
+        expect(await cancel(store)).toBeUndefined();
+        expect(await store.getSavepoint('savepoint-1')).toMatchObject({
+          state: 'pending',
+          completedAt: null,
+        });
+      });
+
+      it('writes neither when the savepoint write fails', async () => {
+        const store = await openStore();
+        await stopping(store);
+        const failing = store.transitionJob(
+          'job-1',
+          ['running'],
+          { state: 'cancelled', cancelledBy: 'alice', finishedAt: '2030-01-01T00:00:03.000Z' },
+          { at: '2030-01-01T00:00:03.000Z', actor: 'alice', event: 'cancelled' },
+          // A value SQLite cannot bind: the savepoint update fails inside the transaction.
+          { id: 'savepoint-1', patch: { ...completed, location: {} as never } },
+        );
+        await expect(failing).rejects.toThrow();
+        expect(await store.getJob('job-1')).toMatchObject({ state: 'running', finishedAt: null });
+        expect(await store.getSavepoint('savepoint-1')).toMatchObject({ state: 'pending' });
+      });
+    });
+
     it('lets only the first of two racing claims win', async () => {
       const store = await openStore();
       await store.insertJob(newJob('job-1'), submitted());

@@ -162,6 +162,18 @@ function toAuditEvent(row: Selectable<AuditEventsTable>): StoredAuditEvent {
   };
 }
 
+/** The columns a savepoint patch sets. */
+function savepointColumns(patch: SavepointPatch): Updateable<SavepointsTable> {
+  const set: Updateable<SavepointsTable> = {};
+  if (patch.state) set.state = patch.state;
+  if (patch.completedAt !== undefined) set.completed_at = patch.completedAt;
+  if (patch.location !== undefined) set.location = patch.location;
+  if (patch.offsets !== undefined)
+    set.offsets = patch.offsets === null ? null : JSON.stringify(patch.offsets);
+  if (patch.error !== undefined) set.error = patch.error;
+  return set;
+}
+
 function patchColumns(patch: JobPatch): Updateable<JobsTable> {
   const columns: Record<string, unknown> = {};
   const names: Record<keyof JobPatch, keyof JobsTable> = {
@@ -354,6 +366,7 @@ export class SqliteMetadataStore extends MetadataStore {
     from: readonly JobState[],
     patch: JobPatch,
     event: JobEvent,
+    savepoint?: { id: string; patch: SavepointPatch },
   ): Promise<JobRecord | undefined> {
     const columns = patchColumns(patch);
     return this.db.transaction().execute(async (tx) => {
@@ -383,6 +396,13 @@ export class SqliteMetadataStore extends MetadataStore {
           detail: event.detail ?? null,
         })
         .execute();
+      if (savepoint) {
+        await tx
+          .updateTable('savepoints')
+          .set(savepointColumns(savepoint.patch))
+          .where('id', '=', savepoint.id)
+          .execute();
+      }
       return toJob(row);
     });
   }
@@ -532,13 +552,7 @@ export class SqliteMetadataStore extends MetadataStore {
     id: string,
     patch: SavepointPatch,
   ): Promise<SavepointRecord | undefined> {
-    const set: Updateable<SavepointsTable> = {};
-    if (patch.state) set.state = patch.state;
-    if (patch.completedAt !== undefined) set.completed_at = patch.completedAt;
-    if (patch.location !== undefined) set.location = patch.location;
-    if (patch.offsets !== undefined)
-      set.offsets = patch.offsets === null ? null : JSON.stringify(patch.offsets);
-    if (patch.error !== undefined) set.error = patch.error;
+    const set = savepointColumns(patch);
     if (Object.keys(set).length === 0) return this.getSavepoint(id);
     const row = await this.db
       .updateTable('savepoints')
