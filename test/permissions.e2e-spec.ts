@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import { Role } from '../src/auth/principal';
-import { ACTIONS, PERMISSIONS } from '../src/roles/permissions';
+import { Role } from '../src/access/principal';
+import { ACTIONS, PERMISSIONS } from '../src/access/permissions';
 import { Coordinator, startCoordinator } from './support/coordinator';
 import { callGrpc, closeGrpcClients, services } from './support/grpc';
 import { OIDC_AUDIENCE, OidcClient, OidcProvider, startOidcProvider } from './support/oidc';

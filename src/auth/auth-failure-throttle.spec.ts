@@ -6,7 +6,7 @@ import { UnauthenticatedError } from '../common/errors/coordinator.error';
 import { TooManyRequestsError } from '../common/errors/too-many-requests.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuthFailureThrottle, MAX_TRACKED_ADDRESSES } from './auth-failure-throttle';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 
 const SERVICE: Principal = { subject: 'service', role: 'admin', method: 'service-token' };
 

@@ -5,7 +5,7 @@ import { TooManyRequestsError } from '../common/errors/too-many-requests.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { isLoopbackAddress, UNKNOWN_ADDRESS } from './client-address';
 import { FixedWindowCounter } from './fixed-window-counter';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 
 /** Addresses tracked at once; past this the window nearest its end is dropped first. */
 export const MAX_TRACKED_ADDRESSES = 10_000;

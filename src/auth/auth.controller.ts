@@ -8,11 +8,11 @@ import {
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
-import { ACTIONS } from '../roles/permissions';
+import { ACTIONS } from '../access/permissions';
 import { CanIAnswer, AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { CanIDto, WhoAmIDto } from './dto/whoami.dto';
-import type { Principal } from './principal';
+import type { Principal } from '../access/principal';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')

@@ -8,7 +8,7 @@ import type { CanIResponse } from '../grpc/generated/krishiv/coordinator/v1/CanI
 import type { WhoAmIResponse } from '../grpc/generated/krishiv/coordinator/v1/WhoAmIResponse';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './current-principal.decorator';
-import type { Principal } from './principal';
+import type { Principal } from '../access/principal';
 
 @Controller()
 @UseInterceptors(MalformedRequestInterceptor, GrpcMetricsInterceptor)

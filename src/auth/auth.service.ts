@@ -8,14 +8,14 @@ import {
   UnauthenticatedError,
 } from '../common/errors/coordinator.error';
 import { MetricsService } from '../metrics/metrics.service';
-import { Action, ACTIONS, isAction, requiredRole } from '../roles/permissions';
+import { Action, ACTIONS, isAction, requiredRole } from '../access/permissions';
 import { parseBearer } from './bearer-credentials';
 import { isCanonicalCompactJws } from './compact-jws';
 import { DevTokenWriter } from './dev-token.writer';
 import { JwksKeyCache } from './jwks-key-cache';
 import { JwtStrategy } from './jwt.strategy';
 import { JwtVerifier } from './jwt-verifier';
-import { AuthMethod, Principal, roleAllows } from './principal';
+import { AuthMethod, Principal, roleAllows } from '../access/principal';
 import { StaticTokenRegistry } from './static-token-registry';
 import { tokenDigest } from './token-fingerprint';
 import { VerifiedTokenCache } from './verified-token-cache';

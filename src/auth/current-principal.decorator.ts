@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 import { requestFor } from './request-context';
 
 export const CurrentPrincipal = createParamDecorator(

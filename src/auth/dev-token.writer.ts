@@ -3,8 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
-
-export const DEV_TOKEN_FILE = 'dev-token';
+import { DEV_TOKEN_FILE } from '../config/client-env';
 
 /**
  * Outside production with no credentials configured, the coordinator makes up a service token

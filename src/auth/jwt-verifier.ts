@@ -1,5 +1,5 @@
 import { describeJwtFailure, JwtStrategy, TokenCarrier } from './jwt.strategy';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 
 /**
  * Runs the passport-jwt strategy for one token outside any HTTP framework, the way passport's

@@ -4,7 +4,7 @@ import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { OidcConfig } from '../config/app-config';
 import { UnauthenticatedError } from '../common/errors/coordinator.error';
 import { JwksKeyCache } from './jwks-key-cache';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 import { RoleResolver } from './role-resolver';
 
 /** What the strategy is handed: the raw token, already taken from the header by `parseBearer`. */

@@ -3,7 +3,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { TooManyRequestsError } from '../common/errors/too-many-requests.error';
 import { MetricsService } from '../metrics/metrics.service';
 import { FixedWindowCounter } from './fixed-window-counter';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 
 /** Principals tracked at once; past this the window nearest its end is dropped first. */
 export const MAX_TRACKED_PRINCIPALS = 10_000;

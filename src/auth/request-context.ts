@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ArgumentsHost } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 
 /** What the guards need from a call, whatever the transport. */
 export interface CallContext {

@@ -1,4 +1,4 @@
-import { highestRole, isRole, Role } from './principal';
+import { highestRole, isRole, Role } from '../access/principal';
 
 export interface RoleResolution {
   role: Role | null;

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Role } from './principal';
+import { Role } from '../access/principal';
 import { tokenDigest } from './token-fingerprint';
 
 export type StaticTokenKind = 'service' | 'ui';

@@ -1,4 +1,4 @@
-import { Principal } from './principal';
+import { Principal } from '../access/principal';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { status } from '@grpc/grpc-js';
 import { Command, CommanderError, Option } from 'commander';
 import { KrishivError } from '../client/errors';
-import { ACTIONS, isAction } from '../roles/permissions';
+import { ACTIONS, isAction } from '../access/permissions';
 import {
   callAndPrint,
   CommandFailedError,

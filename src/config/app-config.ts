@@ -1,4 +1,4 @@
-import { Role } from '../auth/principal';
+import { Role } from '../access/principal';
 
 export interface ListenAddress {
   host: string;

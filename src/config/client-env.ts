@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEV_TOKEN_FILE } from '../auth/dev-token.writer';
+
+/** The generated development token's file name under the data dir (written by the coordinator). */
+export const DEV_TOKEN_FILE = 'dev-token';
 
 export const DEFAULT_COORDINATOR = 'http://127.0.0.1:50051';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { isRole, Role } from '../auth/principal';
+import { isRole, Role } from '../access/principal';
 import { AppConfig, ListenAddress, OidcConfig, TlsConfig } from './app-config';
 
 /** JWS algorithms a coordinator may accept: asymmetric only, never `none` or `HS*`. */

@@ -8,14 +8,14 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import { AuthService } from '../auth/auth.service';
-import { Principal, roleAllows } from '../auth/principal';
+import { Principal, roleAllows } from '../access/principal';
 import {
   CoordinatorError,
   InvalidArgumentError,
   PermissionDeniedError,
 } from '../common/errors/coordinator.error';
 import { isOutOfSpace } from '../common/errors/storage-exhausted.error';
-import { requiredRole } from '../roles/permissions';
+import { requiredRole } from '../access/permissions';
 import { EngineService, isFatalEngineError } from './engine.service';
 import { classifyStatement, StatementClass } from './statement-classifier';
 

@@ -1,5 +1,5 @@
 import { StatementType } from '@duckdb/node-api';
-import { Action } from '../roles/permissions';
+import { Action } from '../access/permissions';
 
 export type StatementClass =
   | { kind: 'allowed'; action: Extract<Action, 'query:read' | 'query:write'>; name: string }

@@ -1,7 +1,7 @@
 import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import type { ExecutorRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/ExecutorRequest';
 import type { ListExecutorsResponse } from '../grpc/generated/krishiv/coordinator/v1/ListExecutorsResponse';
 import { GrpcMetricsInterceptor } from '../metrics/grpc-metrics.interceptor';

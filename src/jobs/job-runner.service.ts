@@ -7,7 +7,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
-import { isRole, Principal } from '../auth/principal';
+import { isRole, Principal } from '../access/principal';
 import { failureMessage, isOutOfSpace } from '../common/errors/storage-exhausted.error';
 import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';

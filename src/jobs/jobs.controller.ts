@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { JOB_KINDS, JOB_STATES } from '../metadata/schema';
 import { toCsv, toRestResult } from '../query/result-encoding';

@@ -1,7 +1,7 @@
 import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import type { CancelJobRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/CancelJobRequest';
 import type { GetJobRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/GetJobRequest';
 import type { GetJobResultRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/GetJobResultRequest';

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DuckDBConnection, DuckDBInstance, ResultReturnType, VARCHAR } from '@duckdb/node-api';
 import { AuthService } from '../auth/auth.service';
-import { Principal } from '../auth/principal';
+import { Principal } from '../access/principal';
 import { EngineService } from '../engine/engine.service';
 import { collectRows } from '../engine/result-set';
 import { SqlRunner } from '../engine/sql-runner';

@@ -8,7 +8,7 @@ import {
   ResultReturnType,
   StatementType,
 } from '@duckdb/node-api';
-import { Principal } from '../auth/principal';
+import { Principal } from '../access/principal';
 import { CoordinatorError, DeadlineExceededError } from '../common/errors/coordinator.error';
 import { AppConfigService } from '../config/app-config.service';
 import { EngineService } from '../engine/engine.service';

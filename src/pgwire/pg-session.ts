@@ -8,7 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { peerAddress } from '../auth/client-address';
 import { PermissionDeniedError } from '../common/errors/coordinator.error';
 import { asStorageError } from '../common/errors/storage-exhausted.error';
-import { Principal } from '../auth/principal';
+import { Principal } from '../access/principal';
 import { MAX_SQL_BYTES } from '../engine/result-set';
 import { interruptUntilDone } from '../engine/interrupt';
 import { AppConfig } from '../config/app-config';

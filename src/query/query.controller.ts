@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
 import { QueryRequestDto } from './dto/query-request.dto';

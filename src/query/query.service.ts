@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import { AppConfigService } from '../config/app-config.service';
 import { CoordinatorError, DeadlineExceededError } from '../common/errors/coordinator.error';
 import { EngineService } from '../engine/engine.service';

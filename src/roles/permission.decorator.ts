@@ -8,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { Action, requiredRole } from './permissions';
+import { Action, requiredRole } from '../access/permissions';
 
 export const PERMISSION_KEY = 'krishiv:permission';
 

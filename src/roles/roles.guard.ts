@@ -6,7 +6,7 @@ import { requestFor } from '../auth/request-context';
 import { PermissionDeniedError, UnauthenticatedError } from '../common/errors/coordinator.error';
 import { perHandler } from '../common/per-handler';
 import { PERMISSION_KEY } from './permission.decorator';
-import { Action } from './permissions';
+import { Action } from '../access/permissions';
 
 /**
  * Second of the guard chain. Decides from the permission table before any handler runs, so a

@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { Permission } from '../roles/permission.decorator';
 import { AppendOutcomeDto, CreateStreamDto, StreamDto, StreamListDto } from './dto/stream.dto';

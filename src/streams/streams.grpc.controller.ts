@@ -1,7 +1,7 @@
 import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import type { AppendRecordsRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/AppendRecordsRequest';
 import type { AppendRecordsResponse } from '../grpc/generated/krishiv/coordinator/v1/AppendRecordsResponse';
 import type { CreateStreamRequest__Output } from '../grpc/generated/krishiv/coordinator/v1/CreateStreamRequest';

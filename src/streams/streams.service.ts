@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DuckDBConnection } from '@duckdb/node-api';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../access/principal';
 import {
   AlreadyExistsError,
   InvalidArgumentError,

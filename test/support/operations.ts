@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Action } from '../../src/roles/permissions';
+import { Action } from '../../src/access/permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

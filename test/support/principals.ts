@@ -1,5 +1,5 @@
-import { Role } from '../../src/auth/principal';
-import { Action, PERMISSIONS } from '../../src/roles/permissions';
+import { Role } from '../../src/access/principal';
+import { Action, PERMISSIONS } from '../../src/access/permissions';
 import type { OidcClient } from './oidc';
 
 export type Credentials = 'none' | 'invalid' | 'valid';

@@ -1,4 +1,4 @@
-import type { Action } from '../../src/roles/permissions';
+import type { Action } from '../../src/access/permissions';
 import type { CanIAnswer, Principal } from './types';
 
 const TOKEN_KEY = 'krishiv.token';

@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { Role } from '../../auth/principal';
+import { Role } from '../../access/principal';
 
 /**
  * Every error a caller may see. Each names its HTTP status and gRPC code once, so the two

@@ -13,7 +13,7 @@ import { h, replace } from '../dom';
 import { formatRelative } from '../format';
 import type { CanIAnswer, Principal } from '../types';
 import type { ViewContext } from '../view';
-import { ACTIONS } from '../../../src/roles/permissions';
+import { ACTIONS } from '../../../src/access/permissions';
 
 const METHODS: Record<Principal['method'], string> = {
   oidc: 'an access token from the OIDC provider',

@@ -1,4 +1,4 @@
-import { Role } from '../auth/principal';
+import { Role } from './principal';
 
 /**
  * The one permission table. Guards, `can-i`, the OpenAPI document and the permission tests all
