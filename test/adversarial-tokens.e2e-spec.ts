@@ -770,7 +770,7 @@ describe('adversarial bearer tokens on REST and gRPC', () => {
       message: expect.any(String),
     });
     expect(outcome.body.message).not.toBe('');
-    // CONTRACT §5: the same message on both transports.
+    // The same message on both transports.
     if (checks.sameInput) expect(grpcOutcome.message).toBe(outcome.body.message);
     for (const secret of checks.secrets.filter((s) => s.length >= 8)) {
       expect(outcome.text).not.toContain(secret);

@@ -28,7 +28,7 @@ import {
 } from './support/streaming';
 
 /**
- * Seeded hostile input against one coordinator (CONTRACT §5: never a 5xx, never a crash, never a
+ * Seeded hostile input against one coordinator (never a 5xx, never a crash, never a
  * write by a reader). Every input is generated from the run's seed, printed first; set
  * KRISHIV_TEST_SEED to replay a run. A failure lists the inputs that broke the rule.
  */

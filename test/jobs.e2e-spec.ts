@@ -51,7 +51,7 @@ const isUuid = (id: unknown) =>
 const ERROR_BODY_KEYS = ['statusCode', 'error', 'message', 'requiredRole', 'reference'];
 
 /**
- * CONTRACT §5 error body: the status repeated with its reason, a message that says something
+ * The error body (README, Errors): the status repeated with its reason, a message that says something
  * without echoing a huge input back, and no other field. Compared as one summary so a failure
  * shows everything that is off at once.
  */

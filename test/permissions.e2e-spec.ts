@@ -9,7 +9,7 @@ import { callRest, Operation, operationName, OPERATIONS } from './support/operat
 import { expectedOutcome, Outcome, PrincipalCase, PRINCIPALS } from './support/principals';
 import { expectNoSecretsIn } from './support/secrets';
 
-/** CONTRACT §4: the only REST operations that need no token. */
+/** The only REST operations that need no token. */
 const PUBLIC_OPERATIONS = [
   'GET /healthz',
   'GET /readyz',
@@ -42,7 +42,7 @@ const GRPC_CODE: Record<Exclude<Outcome, 'ok'>, status> = {
 const passedGuards = (httpStatus: number) =>
   httpStatus !== 401 && httpStatus !== 403 && httpStatus < 500;
 
-/** The gRPC codes of the statuses `passedGuards` accepts (CONTRACT §5). */
+/** The gRPC codes of the statuses `passedGuards` accepts (README, Errors). */
 const PASSED_GUARDS_GRPC: status[] = [
   status.OK,
   status.INVALID_ARGUMENT,

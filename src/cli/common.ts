@@ -5,7 +5,7 @@ import { Session } from '../client/session';
 import { clientEnvironment } from '../config/client-env';
 import { Format } from './output';
 
-/** CONTRACT §7. */
+/** Exit codes of every CLI command (README, CLI). */
 export const EXIT = { ok: 0, server: 1, usage: 2, unauthenticated: 3, denied: 4 } as const;
 
 export interface GlobalOptions {

@@ -49,7 +49,7 @@ function formatYear(year: number): string {
 }
 
 /**
- * JSON values chosen by column type, never by value (CONTRACT §6): 64-bit and wider integers and
+ * JSON values chosen by column type, never by value: 64-bit and wider integers and
  * decimals as exact strings, date/time as ISO 8601, blobs as base64, nested types as JSON. The
  * converter passes itself down, so the same rules apply inside lists, structs and maps.
  */

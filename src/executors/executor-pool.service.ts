@@ -7,7 +7,7 @@ import { ExecutorState } from '../metadata/schema';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
-/** An executor as callers see it (CONTRACT §6). */
+/** An executor as callers see it (the Executor message in proto/). */
 export interface ExecutorView {
   id: string;
   state: ExecutorState;

@@ -44,7 +44,7 @@ interface UiFile {
 }
 
 /**
- * Serves the web UI. Public (CONTRACT §4): the files hold no data and no token; every call the
+ * Serves the web UI. Public (README, Permissions): the files hold no data and no token; every call the
  * pages make goes to /api/v1 with the token the user typed, through the usual guard chain.
  *
  * The files are read once, at start, like the server's own code: a rebuild of dist/ under a

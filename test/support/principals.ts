@@ -8,7 +8,7 @@ export type Credentials = 'none' | 'invalid' | 'valid';
 export interface PrincipalCase {
   name: string;
   credentials: Credentials;
-  /** The role the coordinator must grant (CONTRACT §3); null = authenticated with no role. */
+  /** The role the coordinator must grant (README, Authentication); null = authenticated with no role. */
   role: Role | null;
   /** Who the coordinator must say the caller is. */
   subject?: string;

@@ -3,7 +3,7 @@ import { Role } from '../../access/principal';
 
 /**
  * Every error a caller may see. Each names its HTTP status and gRPC code once, so the two
- * transports always agree (CONTRACT §5).
+ * transports always agree (README, Errors).
  */
 export class CoordinatorError extends Error {
   public readonly httpStatus: number;

@@ -76,7 +76,7 @@ const REASONS: Record<number, string> = {
 };
 
 /**
- * The one exception filter for both transports (CONTRACT §5): typed coordinator errors and Nest
+ * The one exception filter for both transports (README, Errors): typed coordinator errors and Nest
  * HTTP exceptions keep their meaning; anything else is a 500 / INTERNAL whose body carries only
  * a reference that the log line repeats with the details.
  */
