@@ -132,6 +132,13 @@ describe('production refuses unsafe configuration (exit 2, before opening a port
     await expectRefusal(without('KRISHIV_OIDC_AUDIENCE'), ['KRISHIV_OIDC_AUDIENCE']);
   });
 
+  it('1a. with a KRISHIV_OIDC_AUDIENCE that names no audience (" , ")', async () => {
+    const stderr = await expectRefusal({ ...production(), KRISHIV_OIDC_AUDIENCE: ' , ' }, [
+      'KRISHIV_OIDC_AUDIENCE',
+    ]);
+    expect(stderr).toMatch(/KRISHIV_OIDC_AUDIENCE: "," names no audience/);
+  });
+
   it('1b. without KRISHIV_OIDC_JWKS_URI or KRISHIV_OIDC_ISSUER', async () => {
     const stderr = await expectRefusal(without('KRISHIV_OIDC_JWKS_URI'), ['KRISHIV_OIDC_JWKS_URI']);
     expect(stderr).toContain('KRISHIV_OIDC_ISSUER');

@@ -284,6 +284,18 @@ describe('loadConfig reports every invalid value with the variable name', () => 
     ).toHaveLength(1);
   });
 
+  it('refuses a set audience that names no audience, outside production too', () => {
+    const oidc = { KRISHIV_OIDC_JWKS_URI: 'https://idp.example.com/jwks' };
+    const found = problemsFor(
+      load({ ...oidc, KRISHIV_OIDC_AUDIENCE: ' , ' }),
+      'KRISHIV_OIDC_AUDIENCE',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/no audience/);
+    // Unset (or blank) still means "not checked" outside production.
+    expect(ok(load({ ...oidc, KRISHIV_OIDC_AUDIENCE: '' })).oidc?.audiences).toEqual([]);
+  });
+
   it('refuses an audience without an identity provider', () => {
     expect(
       problemsFor(load({ KRISHIV_OIDC_AUDIENCE: 'krishiv' }), 'KRISHIV_OIDC_AUDIENCE'),
@@ -575,6 +587,20 @@ describe('production mode', () => {
     expect(
       problemsFor(load(without('KRISHIV_OIDC_AUDIENCE')), 'KRISHIV_OIDC_AUDIENCE'),
     ).toHaveLength(1);
+  });
+
+  it.each([' , ', ',', ' ,, , '])('1. refuses an audience that names no audience (%p)', (value) => {
+    const found = problemsFor(
+      load({ ...PRODUCTION, KRISHIV_OIDC_AUDIENCE: value }),
+      'KRISHIV_OIDC_AUDIENCE',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/no audience/);
+  });
+
+  it('1. accepts an audience list with blank entries around a real one', () => {
+    const config = ok(load({ ...PRODUCTION, KRISHIV_OIDC_AUDIENCE: ' , krishiv-prod, ' }));
+    expect(config.oidc?.audiences).toEqual(['krishiv-prod']);
   });
 
   it('1. refuses without a JWKS URI or issuer', () => {

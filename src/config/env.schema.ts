@@ -248,8 +248,21 @@ function parseAlgorithms(raw: string | undefined, problems: string[]): string[] 
 function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
   const configured =
     env.KRISHIV_OIDC_ISSUER !== undefined || env.KRISHIV_OIDC_JWKS_URI !== undefined;
+  const audiences = list(env.KRISHIV_OIDC_AUDIENCE);
+  // An empty list means "aud unchecked", so a value that parses to nothing is surely a mistake.
+  // Production reports it among its refusals.
+  if (
+    env.KRISHIV_OIDC_AUDIENCE !== undefined &&
+    audiences.length === 0 &&
+    !env.KRISHIV_PRODUCTION
+  ) {
+    problems.push(
+      `KRISHIV_OIDC_AUDIENCE: "${env.KRISHIV_OIDC_AUDIENCE}" names no audience; set it to the aud ` +
+        'your OIDC application issues (e.g. krishiv-dev), or unset it to leave aud unchecked',
+    );
+  }
   if (!configured) {
-    if (env.KRISHIV_OIDC_AUDIENCE !== undefined) {
+    if (audiences.length > 0) {
       problems.push(
         'KRISHIV_OIDC_AUDIENCE: set, but no OIDC provider is configured; set KRISHIV_OIDC_ISSUER or KRISHIV_OIDC_JWKS_URI',
       );
@@ -267,7 +280,7 @@ function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
   return {
     issuer: env.KRISHIV_OIDC_ISSUER?.replace(/\/+$/, ''),
     jwksUri: env.KRISHIV_OIDC_JWKS_URI,
-    audiences: list(env.KRISHIV_OIDC_AUDIENCE),
+    audiences,
     refreshSecs: env.KRISHIV_OIDC_JWKS_REFRESH_SECS,
     cooldownSecs: env.KRISHIV_OIDC_JWKS_COOLDOWN_SECS,
     fetchTimeoutMs: env.KRISHIV_OIDC_JWKS_TIMEOUT_MS,
@@ -290,9 +303,13 @@ function productionRefusals(
   uiFileTokens: string[],
   problems: string[],
 ) {
-  if (env.KRISHIV_OIDC_AUDIENCE === undefined) {
+  // The parsed list decides: " , " is set, yet names no audience, and no audience means unchecked.
+  if (list(env.KRISHIV_OIDC_AUDIENCE).length === 0) {
     problems.push(
-      'KRISHIV_OIDC_AUDIENCE: required in production; set it to the aud your OIDC application issues (e.g. krishiv-prod)',
+      env.KRISHIV_OIDC_AUDIENCE === undefined
+        ? 'KRISHIV_OIDC_AUDIENCE: required in production; set it to the aud your OIDC application issues (e.g. krishiv-prod)'
+        : `KRISHIV_OIDC_AUDIENCE: "${env.KRISHIV_OIDC_AUDIENCE}" names no audience, and production needs at least one; ` +
+            'set it to the aud your OIDC application issues (e.g. krishiv-prod)',
     );
   }
   if (config.oidc === null) {
