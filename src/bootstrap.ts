@@ -139,7 +139,7 @@ function postureBanner(app: NestFastifyApplication, config: AppConfig): string {
     oidc
       ? `audience=${oidc.audiences.join('|') || 'unchecked'} roleClaims=${oidc.roleClaims.join('|')}`
       : '',
-    `tls=${config.tls ? (config.tls.ca ? 'on+client-certs' : 'on') : 'off'}`,
+    `tls=${config.tls ? (config.tls.ca ? 'on+client-certs' : 'on') : config.tlsTerminatedByProxy ? 'proxy' : 'off'}`,
     `dataDir=${config.dataDir}`,
   ];
   return parts.filter(Boolean).join(' ');

@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -6,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as jwt from 'jsonwebtoken';
-import { Coordinator, runCoordinatorExpectingExit, startCoordinator } from './support/coordinator';
+import {
+  Coordinator,
+  MAIN,
+  REPO_ROOT,
+  runCoordinatorExpectingExit,
+  startCoordinator,
+} from './support/coordinator';
 import { callGrpc, closeGrpcClients } from './support/grpc';
 import { freePort } from './support/ports';
 import { expectNoSecretsIn } from './support/secrets';
@@ -132,6 +139,13 @@ describe('production refuses unsafe configuration (exit 2, before opening a port
     await expectRefusal(without('KRISHIV_OIDC_AUDIENCE'), ['KRISHIV_OIDC_AUDIENCE']);
   });
 
+  it('1a. with a KRISHIV_OIDC_AUDIENCE that names no audience (" , ")', async () => {
+    const stderr = await expectRefusal({ ...production(), KRISHIV_OIDC_AUDIENCE: ' , ' }, [
+      'KRISHIV_OIDC_AUDIENCE',
+    ]);
+    expect(stderr).toMatch(/KRISHIV_OIDC_AUDIENCE: "," names no audience/);
+  });
+
   it('1b. without KRISHIV_OIDC_JWKS_URI or KRISHIV_OIDC_ISSUER', async () => {
     const stderr = await expectRefusal(without('KRISHIV_OIDC_JWKS_URI'), ['KRISHIV_OIDC_JWKS_URI']);
     expect(stderr).toContain('KRISHIV_OIDC_ISSUER');
@@ -203,6 +217,32 @@ describe('production refuses unsafe configuration (exit 2, before opening a port
     await expectRefusal({ ...production(), KRISHIV_PG_ADDR: '0.0.0.0:5433' }, ['KRISHIV_PG_ADDR']);
   });
 
+  it.each(['KRISHIV_HTTP_ADDR', 'KRISHIV_GRPC_ADDR'])(
+    '8. with %s on a non-loopback address without TLS',
+    async (variable) => {
+      const port = variable === 'KRISHIV_HTTP_ADDR' ? httpPort : httpPort + 1;
+      const stderr = await expectRefusal({ ...production(), [variable]: `0.0.0.0:${port}` }, [
+        variable,
+      ]);
+      expect(stderr).toContain(`${variable}: "0.0.0.0:${port}" is not a loopback address`);
+      expect(stderr).toContain('KRISHIV_TLS_TERMINATED_BY_PROXY=true');
+    },
+  );
+
+  it('8. with the proxy opt-in, still the PostgreSQL listener on a non-loopback address', async () => {
+    const stderr = await expectRefusal(
+      {
+        ...production(),
+        KRISHIV_HTTP_ADDR: `0.0.0.0:${httpPort}`,
+        KRISHIV_TLS_TERMINATED_BY_PROXY: 'true',
+        KRISHIV_PG_ADDR: '0.0.0.0:5433',
+      },
+      ['KRISHIV_PG_ADDR'],
+    );
+    expect(stderr).not.toContain('KRISHIV_HTTP_ADDR');
+    expect(stderr).toContain('KRISHIV_TLS_TERMINATED_BY_PROXY does not cover');
+  });
+
   it('lists every refusal at once', async () => {
     const env = {
       ...without('KRISHIV_OIDC_AUDIENCE'),
@@ -227,6 +267,57 @@ describe('production refuses unsafe configuration (exit 2, before opening a port
       'KRISHIV_QUERY_MAX_ROWS',
       'KRISHIV_OIDC_AUDIENCE',
     ]);
+  });
+});
+
+describe('production behind a proxy that terminates TLS (KRISHIV_TLS_TERMINATED_BY_PROXY)', () => {
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('listens in plaintext on 0.0.0.0 and says tls=proxy in the start-up line', async () => {
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const dataDir = mkdtempSync(join(tmpdir(), 'krishiv-proxy-tls-'));
+    try {
+      child = spawn(process.execPath, [MAIN], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          KRISHIV_PRODUCTION: '1',
+          KRISHIV_OIDC_JWKS_URI: 'https://idp.example.invalid/jwks.json',
+          KRISHIV_OIDC_AUDIENCE: AUDIENCE,
+          KRISHIV_COORDINATOR_BEARER_TOKEN: randomToken(),
+          KRISHIV_HTTP_ADDR: `0.0.0.0:${httpPort}`,
+          KRISHIV_GRPC_ADDR: `0.0.0.0:${grpcPort}`,
+          KRISHIV_PG_ADDR: 'off',
+          KRISHIV_TLS_TERMINATED_BY_PROXY: 'true',
+          KRISHIV_DATA_DIR: dataDir,
+        },
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!/coordinator started/.test(output)) {
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const banner = output.split('\n').find((l) => l.includes('coordinator started')) ?? '';
+      expect(banner).toContain(`http://0.0.0.0:${httpPort}`);
+      expect(banner).toMatch(/production=on/);
+      expect(banner).toMatch(/ tls=proxy /);
+      expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -59,6 +59,44 @@ describe('RoleResolver', () => {
     );
   });
 
+  it.each(['SharePoint admin team', 'admin team', 'not krishiv:admin', 'reader admin'])(
+    'never word-splits the group name %p into roles',
+    (value) => {
+      expect(resolver().resolve({ groups: [value] })).toEqual({ role: null, claim: 'groups' });
+      expect(resolver().resolve({ groups: value })).toEqual({ role: null, claim: 'groups' });
+    },
+  );
+
+  it('never comma-splits a group name either', () => {
+    expect(resolver().resolve({ groups: ['Sales, admin'] }).role).toBeNull();
+  });
+
+  it('does not word-split role claims other than scope and scp', () => {
+    expect(resolver().resolve({ 'https://krishiv/roles': 'reader admin' }).role).toBeNull();
+    expect(resolver(['roles']).resolve({ roles: 'super admin' }).role).toBeNull();
+  });
+
+  it('space-splits the scope-like claims scope and scp', () => {
+    expect(resolver(['scp']).resolve({ scp: 'openid krishiv:writer' }).role).toBe('writer');
+    expect(resolver(['scp']).resolve({ scp: ['openid', 'krishiv:admin'] }).role).toBe('admin');
+  });
+
+  it('comma-splits a role claim holding several roles in one string', () => {
+    expect(resolver().resolve({ 'https://krishiv/roles': 'reader,admin' })).toEqual({
+      role: 'admin',
+      claim: 'https://krishiv/roles',
+    });
+    expect(resolver().resolve({ 'https://krishiv/roles': ['reader, writer'] }).role).toBe('writer');
+    expect(
+      resolver(['realm_access.roles']).resolve({ realm_access: { roles: 'a,krishiv-admin' } }).role,
+    ).toBe('admin');
+  });
+
+  it('tries a mapped whole value before comma-splitting it', () => {
+    const r = resolver(['https://krishiv/roles'], { 'ops, on call': 'writer' });
+    expect(r.resolve({ 'https://krishiv/roles': 'ops, on call' }).role).toBe('writer');
+  });
+
   it.each([
     ['admin', 'admin'],
     ['ADMIN', 'admin'],

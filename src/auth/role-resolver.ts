@@ -7,10 +7,29 @@ export interface RoleResolution {
 }
 
 const ROLE_PREFIXES = ['krishiv-', 'krishiv:'];
+/** OAuth scope claims: one space-separated string of scopes (RFC 8693 §4.2, RFC 9068). */
+const SCOPE_CLAIMS = new Set(['scope', 'scp']);
+
+type Split = 'none' | 'space' | 'comma';
 
 /**
- * Maps token claims to a role (CONTRACT §3). Only the configured claims are read; `sub` and
- * other claims never grant a role, which closes the "sub = admin:x" escalation.
+ * How a string value of a claim is read. The whole value is always tried first; then
+ * - `scope` and `scp` are split on whitespace;
+ * - `groups` (also `x.groups`, `…/groups`) is never split: a group name is one whole value, and
+ *   "SharePoint admin team" must not grant admin;
+ * - every other claim is split on commas, for providers that join several roles ("reader,admin").
+ */
+export function splitRuleFor(claim: string): Split {
+  if (SCOPE_CLAIMS.has(claim)) return 'space';
+  if (/(^|[./])groups$/.test(claim)) return 'none';
+  return 'comma';
+}
+
+/**
+ * Maps token claims to a role. Only the configured claims are read; `sub` and other claims never
+ * grant a role, which closes the "sub = admin:x" escalation. A value grants a role only when it
+ * is, whole (after the `krishiv-`/`krishiv:` prefixes, case-insensitive), a role name or a key of
+ * the role map; see `splitRuleFor` for the values a string is split into.
  */
 export class RoleResolver {
   constructor(
@@ -22,17 +41,18 @@ export class RoleResolver {
     for (const claim of this.claims) {
       const value = lookupClaim(payload, claim);
       if (value === undefined) continue;
-      return { role: highestRole(this.rolesIn(value)), claim };
+      return { role: highestRole(this.rolesIn(value, splitRuleFor(claim))), claim };
     }
     return { role: null };
   }
 
-  private *rolesIn(value: unknown): Iterable<Role> {
+  private *rolesIn(value: unknown, split: Split): Iterable<Role> {
     const values: unknown[] = Array.isArray(value) ? value : [value];
     for (const item of values) {
       if (typeof item !== 'string') continue;
-      // Whole value first so a mapped group name may contain spaces, then scope-style words.
-      const words = [item, ...item.split(/\s+/).filter((w) => w !== '' && w !== item)];
+      const separator = split === 'space' ? /\s+/ : split === 'comma' ? /,/ : undefined;
+      const parts = separator ? item.split(separator).map((w) => w.trim()) : [];
+      const words = [item, ...parts.filter((w) => w !== '' && w !== item)];
       for (const word of words) {
         const role = this.roleOf(word);
         if (role) yield role;

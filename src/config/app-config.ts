@@ -68,6 +68,11 @@ export interface AppConfig {
   /** True when no credential source is configured, so a development token is generated. */
   generateDevToken: boolean;
   tls: TlsConfig | null;
+  /**
+   * `KRISHIV_TLS_TERMINATED_BY_PROXY`: HTTP and gRPC are plaintext on purpose, a proxy or mesh in
+   * front terminates TLS. Never covers the PostgreSQL listener.
+   */
+  tlsTerminatedByProxy: boolean;
   dataDir: string;
   query: { maxRows: number; timeoutMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';

@@ -66,6 +66,7 @@ describe('loadConfig with an empty environment', () => {
       allowAnonymous: false,
       generateDevToken: true,
       tls: null,
+      tlsTerminatedByProxy: false,
       dataDir: join(CWD, '.krishiv'),
       query: { maxRows: 10000, timeoutMs: 300000 },
       logLevel: 'info',
@@ -262,6 +263,7 @@ describe('loadConfig reports every invalid value with the variable name', () => 
     ['KRISHIV_PRINCIPAL_RATE_WINDOW_SECS', '3601'],
     ['KRISHIV_HTTP_BODY_LIMIT_BYTES', '100'],
     ['KRISHIV_GRPC_MAX_MESSAGE_BYTES', '2MiB'],
+    ['KRISHIV_TLS_TERMINATED_BY_PROXY', 'maybe'],
   ];
 
   it.each(cases)('%s=%p', (variable, value) => {
@@ -282,6 +284,18 @@ describe('loadConfig reports every invalid value with the variable name', () => 
     expect(
       problemsFor(load({ ...oidc, KRISHIV_OIDC_ROLE_CLAIM: ' , ' }), 'KRISHIV_OIDC_ROLE_CLAIM'),
     ).toHaveLength(1);
+  });
+
+  it('refuses a set audience that names no audience, outside production too', () => {
+    const oidc = { KRISHIV_OIDC_JWKS_URI: 'https://idp.example.com/jwks' };
+    const found = problemsFor(
+      load({ ...oidc, KRISHIV_OIDC_AUDIENCE: ' , ' }),
+      'KRISHIV_OIDC_AUDIENCE',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/no audience/);
+    // Unset (or blank) still means "not checked" outside production.
+    expect(ok(load({ ...oidc, KRISHIV_OIDC_AUDIENCE: '' })).oidc?.audiences).toEqual([]);
   });
 
   it('refuses an audience without an identity provider', () => {
@@ -577,6 +591,20 @@ describe('production mode', () => {
     ).toHaveLength(1);
   });
 
+  it.each([' , ', ',', ' ,, , '])('1. refuses an audience that names no audience (%p)', (value) => {
+    const found = problemsFor(
+      load({ ...PRODUCTION, KRISHIV_OIDC_AUDIENCE: value }),
+      'KRISHIV_OIDC_AUDIENCE',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/no audience/);
+  });
+
+  it('1. accepts an audience list with blank entries around a real one', () => {
+    const config = ok(load({ ...PRODUCTION, KRISHIV_OIDC_AUDIENCE: ' , krishiv-prod, ' }));
+    expect(config.oidc?.audiences).toEqual(['krishiv-prod']);
+  });
+
   it('1. refuses without a JWKS URI or issuer', () => {
     const found = problems(load(without('KRISHIV_OIDC_JWKS_URI')));
     expect(
@@ -686,6 +714,87 @@ describe('production mode', () => {
         KRISHIV_TLS_KEY: file('pg-key.pem', 'KEY'),
       }),
     );
+  });
+
+  it.each([
+    ['KRISHIV_HTTP_ADDR', '0.0.0.0:2002'],
+    ['KRISHIV_HTTP_ADDR', '10.1.2.3:2002'],
+    ['KRISHIV_HTTP_ADDR', '[::]:2002'],
+    ['KRISHIV_GRPC_ADDR', '0.0.0.0:50051'],
+    ['KRISHIV_GRPC_ADDR', 'coordinator.example.com:50051'],
+  ])('8. refuses %s=%s without TLS', (variable, address) => {
+    const found = problemsFor(load({ ...PRODUCTION, [variable]: address }), variable);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(address.replace(/:\d+$/, ''));
+    expect(found[0]).toMatch(/KRISHIV_TLS_CERT and KRISHIV_TLS_KEY/);
+    expect(found[0]).toMatch(/KRISHIV_TLS_TERMINATED_BY_PROXY=true/);
+  });
+
+  it.each(['127.0.0.1', 'localhost', '[::1]'])(
+    '8. accepts HTTP and gRPC on loopback (%s) without TLS',
+    (host) => {
+      ok(
+        load({
+          ...PRODUCTION,
+          KRISHIV_HTTP_ADDR: `${host}:2002`,
+          KRISHIV_GRPC_ADDR: `${host}:50051`,
+        }),
+      );
+    },
+  );
+
+  it('8. accepts HTTP and gRPC on a non-loopback address with TLS', () => {
+    const config = ok(
+      load({
+        ...PRODUCTION,
+        KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
+        KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+        KRISHIV_TLS_CERT: file('listen-cert.pem', 'CERT'),
+        KRISHIV_TLS_KEY: file('listen-key.pem', 'KEY'),
+      }),
+    );
+    expect(config.tls).not.toBeNull();
+    expect(config.tlsTerminatedByProxy).toBe(false);
+  });
+
+  it.each(['1', 'true', 'yes', 'on'])(
+    '8. accepts plaintext HTTP and gRPC on 0.0.0.0 with KRISHIV_TLS_TERMINATED_BY_PROXY=%s',
+    (value) => {
+      const config = ok(
+        load({
+          ...PRODUCTION,
+          KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
+          KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+          KRISHIV_TLS_TERMINATED_BY_PROXY: value,
+        }),
+      );
+      expect(config.tls).toBeNull();
+      expect(config.tlsTerminatedByProxy).toBe(true);
+    },
+  );
+
+  it('8. does not let KRISHIV_TLS_TERMINATED_BY_PROXY cover the PostgreSQL listener', () => {
+    const found = problemsFor(
+      load({
+        ...PRODUCTION,
+        KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
+        KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+        KRISHIV_PG_ADDR: '0.0.0.0:5433',
+        KRISHIV_TLS_TERMINATED_BY_PROXY: 'true',
+      }),
+      'KRISHIV_PG_ADDR',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/KRISHIV_TLS_TERMINATED_BY_PROXY does not cover/);
+  });
+
+  it('8. refuses KRISHIV_TLS_TERMINATED_BY_PROXY together with TLS files, which contradict it', () => {
+    const result = load({
+      KRISHIV_TLS_TERMINATED_BY_PROXY: 'on',
+      KRISHIV_TLS_CERT: file('both-cert.pem', 'CERT'),
+      KRISHIV_TLS_KEY: file('both-key.pem', 'KEY'),
+    });
+    expect(problemsFor(result, 'KRISHIV_TLS_TERMINATED_BY_PROXY')).toHaveLength(1);
   });
 
   it('lists every refusal at once', () => {

@@ -151,6 +151,7 @@ const envSchema = z.object({
   KRISHIV_TLS_CERT: optionalString,
   KRISHIV_TLS_KEY: optionalString,
   KRISHIV_TLS_CA: optionalString,
+  KRISHIV_TLS_TERMINATED_BY_PROXY: flag,
   KRISHIV_DATA_DIR: optionalString,
   KRISHIV_QUERY_MAX_ROWS: integer(10000, 1, 10_000_000),
   KRISHIV_QUERY_TIMEOUT_MS: integer(300000, 1, 86_400_000),
@@ -248,8 +249,21 @@ function parseAlgorithms(raw: string | undefined, problems: string[]): string[] 
 function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
   const configured =
     env.KRISHIV_OIDC_ISSUER !== undefined || env.KRISHIV_OIDC_JWKS_URI !== undefined;
+  const audiences = list(env.KRISHIV_OIDC_AUDIENCE);
+  // An empty list means "aud unchecked", so a value that parses to nothing is surely a mistake.
+  // Production reports it among its refusals.
+  if (
+    env.KRISHIV_OIDC_AUDIENCE !== undefined &&
+    audiences.length === 0 &&
+    !env.KRISHIV_PRODUCTION
+  ) {
+    problems.push(
+      `KRISHIV_OIDC_AUDIENCE: "${env.KRISHIV_OIDC_AUDIENCE}" names no audience; set it to the aud ` +
+        'your OIDC application issues (e.g. krishiv-dev), or unset it to leave aud unchecked',
+    );
+  }
   if (!configured) {
-    if (env.KRISHIV_OIDC_AUDIENCE !== undefined) {
+    if (audiences.length > 0) {
       problems.push(
         'KRISHIV_OIDC_AUDIENCE: set, but no OIDC provider is configured; set KRISHIV_OIDC_ISSUER or KRISHIV_OIDC_JWKS_URI',
       );
@@ -267,7 +281,7 @@ function buildOidc(env: ParsedEnv, problems: string[]): OidcConfig | null {
   return {
     issuer: env.KRISHIV_OIDC_ISSUER?.replace(/\/+$/, ''),
     jwksUri: env.KRISHIV_OIDC_JWKS_URI,
-    audiences: list(env.KRISHIV_OIDC_AUDIENCE),
+    audiences,
     refreshSecs: env.KRISHIV_OIDC_JWKS_REFRESH_SECS,
     cooldownSecs: env.KRISHIV_OIDC_JWKS_COOLDOWN_SECS,
     fetchTimeoutMs: env.KRISHIV_OIDC_JWKS_TIMEOUT_MS,
@@ -290,9 +304,13 @@ function productionRefusals(
   uiFileTokens: string[],
   problems: string[],
 ) {
-  if (env.KRISHIV_OIDC_AUDIENCE === undefined) {
+  // The parsed list decides: " , " is set, yet names no audience, and no audience means unchecked.
+  if (list(env.KRISHIV_OIDC_AUDIENCE).length === 0) {
     problems.push(
-      'KRISHIV_OIDC_AUDIENCE: required in production; set it to the aud your OIDC application issues (e.g. krishiv-prod)',
+      env.KRISHIV_OIDC_AUDIENCE === undefined
+        ? 'KRISHIV_OIDC_AUDIENCE: required in production; set it to the aud your OIDC application issues (e.g. krishiv-prod)'
+        : `KRISHIV_OIDC_AUDIENCE: "${env.KRISHIV_OIDC_AUDIENCE}" names no audience, and production needs at least one; ` +
+            'set it to the aud your OIDC application issues (e.g. krishiv-prod)',
     );
   }
   if (config.oidc === null) {
@@ -319,13 +337,29 @@ function productionRefusals(
       problems.push(`${variable}: "${value}" uses plain http on a non-loopback host; use https://`);
     }
   }
-  // A PostgreSQL password here is a bearer token: it may cross the network only inside TLS.
-  if (config.pg && config.tls === null && !isLoopbackHost(config.pg.host)) {
-    const { host, port } = config.pg;
+  const shown = ({ host, port }: ListenAddress) =>
+    `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Bearer tokens cross the network only inside TLS: ours, or a proxy's the operator vouches for.
+  const listeners = [
+    ['KRISHIV_HTTP_ADDR', config.http],
+    ['KRISHIV_GRPC_ADDR', config.grpc],
+  ] as const;
+  for (const [variable, listen] of listeners) {
+    if (config.tls !== null || config.tlsTerminatedByProxy || isLoopbackHost(listen.host)) continue;
     problems.push(
-      `KRISHIV_PG_ADDR: "${host.includes(':') ? `[${host}]` : host}:${port}" is not a loopback address and TLS is off, ` +
+      `${variable}: "${shown(listen)}" is not a loopback address and TLS is off, ` +
+        'so bearer tokens would travel in cleartext; set KRISHIV_TLS_CERT and KRISHIV_TLS_KEY, bind 127.0.0.1, ' +
+        'or, when a proxy or service mesh in front terminates TLS, set KRISHIV_TLS_TERMINATED_BY_PROXY=true',
+    );
+  }
+  // A PostgreSQL password here is a bearer token, and PostgreSQL clients usually connect directly:
+  // the proxy opt-in does not apply.
+  if (config.pg && config.tls === null && !isLoopbackHost(config.pg.host)) {
+    problems.push(
+      `KRISHIV_PG_ADDR: "${shown(config.pg)}" is not a loopback address and TLS is off, ` +
         'so tokens would travel as cleartext PostgreSQL passwords; set KRISHIV_TLS_CERT and KRISHIV_TLS_KEY, ' +
-        'bind 127.0.0.1, or set KRISHIV_PG_ADDR=off',
+        'bind 127.0.0.1, or set KRISHIV_PG_ADDR=off ' +
+        '(KRISHIV_TLS_TERMINATED_BY_PROXY does not cover the PostgreSQL listener)',
     );
   }
   const shortTokens: [string, string[]][] = [
@@ -408,6 +442,12 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
       'KRISHIV_TLS_CA: client-certificate verification needs KRISHIV_TLS_CERT and KRISHIV_TLS_KEY too',
     );
   }
+  if (env.KRISHIV_TLS_TERMINATED_BY_PROXY && env.KRISHIV_TLS_CERT !== undefined) {
+    problems.push(
+      'KRISHIV_TLS_TERMINATED_BY_PROXY: says the listeners are plaintext on purpose, yet KRISHIV_TLS_CERT ' +
+        'turns TLS on; unset one of them',
+    );
+  }
 
   const oidc = buildOidc(env, problems);
   const inline = [
@@ -447,6 +487,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     allowAnonymous: env.KRISHIV_ALLOW_ANONYMOUS,
     generateDevToken: !env.KRISHIV_PRODUCTION && !anyAuth && !env.KRISHIV_ALLOW_ANONYMOUS,
     tls,
+    tlsTerminatedByProxy: env.KRISHIV_TLS_TERMINATED_BY_PROXY,
     dataDir: resolve(cwd, env.KRISHIV_DATA_DIR ?? '.krishiv'),
     query: { maxRows: env.KRISHIV_QUERY_MAX_ROWS, timeoutMs: env.KRISHIV_QUERY_TIMEOUT_MS },
     logLevel: env.KRISHIV_LOG_LEVEL,
