@@ -134,4 +134,36 @@ describe('the SQL boundary', () => {
       expect(errorOf(await pg(adminToken, sql))?.code).toBe('42501');
     });
   });
+
+  describe('functions and macros named like a built-in', () => {
+    it.each([
+      "CREATE MACRO lower(x) AS 'same'",
+      'CREATE OR REPLACE MACRO greatest(a, b) AS 0',
+      'CREATE MACRO main.LEAST(a, b) AS 0',
+      'CREATE FUNCTION now() AS 1',
+      "CREATE TEMP MACRO lower(x) AS 'same'",
+      "SELECT 1; CREATE MACRO Lower(x) AS 'same'",
+    ])('refuses %s on every transport, changing nothing', async (sql) => {
+      const response = await rest(adminToken, sql);
+      expect(response.status).toBe(403);
+      expect(response.body.message).toMatch(/name of a built-in function/);
+      expect((await grpcQuery(adminToken, sql)).code).toBe(status.PERMISSION_DENIED);
+      expect(errorOf(await pg(adminToken, sql))?.code).toBe('42501');
+      const check = await rest(readerToken, "SELECT lower('A'), greatest(1, 2), least(1, 2)");
+      expect(check.body).toMatchObject({ rows: [['a', 2, 1]] });
+    });
+
+    it('still creates a macro with a name of its own, and streams keep working', async () => {
+      expect((await rest(adminToken, 'CREATE MACRO add_two(a, b) AS a + b')).status).toBe(200);
+      expect((await rest(readerToken, 'SELECT add_two(1, 2)')).body).toMatchObject({
+        rows: [[3]],
+      });
+      const created = await fetch(`${coordinator.httpUrl}/api/v1/streams`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'after_macro', columns: [{ name: 'v', type: 'BIGINT' }] }),
+      });
+      expect(created.status).toBe(201);
+    });
+  });
 });

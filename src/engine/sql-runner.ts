@@ -42,6 +42,15 @@ function refusal(statement: Extract<StatementClass, { kind: 'refused' }>): Permi
   );
 }
 
+/** Statement types that can create a function or macro. */
+const CREATES = new Set<StatementType>([StatementType.CREATE, StatementType.CREATE_FUNC]);
+
+/** Functions that are not built-in but carry a built-in's name; qualified, so no macro can bend it. */
+const SHADOWING =
+  'SELECT f.function_name FROM system.main.duckdb_functions() f WHERE NOT f.internal AND ' +
+  'system.main.lower(f.function_name) IN (SELECT system.main.lower(b.function_name) ' +
+  'FROM system.main.duckdb_functions() b WHERE b.internal) LIMIT 1';
+
 /** Consumes the last statement's result while its transaction is still open. */
 export type ResultConsumer<T> = (result: DuckDBResult) => Promise<T>;
 
@@ -117,7 +126,9 @@ export class SqlRunner {
       const readOnly = principal.role === 'reader';
       // One statement is already atomic in autocommit; an explicit transaction is needed to make
       // several statements one unit, and for readers, whose transaction is read-only.
-      if (!inOpenTransaction && (readOnly || extracted.count > 1)) {
+      // A CREATE (the engine reports CREATE MACRO as a plain CREATE) is checked after it ran, so it must run where it can be undone.
+      const mayCreateFunction = prepared.some((p) => !p || CREATES.has(p.statementType));
+      if (!inOpenTransaction && (readOnly || extracted.count > 1 || mayCreateFunction)) {
         await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
         inTransaction = true;
       }
@@ -131,6 +142,12 @@ export class SqlRunner {
           reparsed ??= await this.extract(connection, sql);
           statement = await reparsed.prepare(i);
           this.allow(principal, classifyStatement(statement.statementType, sql));
+        }
+        if (CREATES.has(statement.statementType)) {
+          const created = await statement.run();
+          await this.refuseShadowing(connection, inOpenTransaction);
+          if (i === extracted.count - 1) output = await consume(created);
+          continue;
         }
         if (i < extracted.count - 1) {
           await statement.run();
@@ -172,6 +189,28 @@ export class SqlRunner {
       }
       throw err;
     }
+  }
+
+  /**
+   * A function or macro named like a built-in would change what the built-in means for every
+   * caller and for the coordinator's own SQL. The engine itself says which name was created (no
+   * matching on the caller's text): any non-built-in function that shares a built-in's name,
+   * case-insensitively and in any schema, refuses the request. Inside a transaction the caller
+   * opened, a failing statement aborts that transaction, so its COMMIT cannot keep the macro.
+   */
+  private async refuseShadowing(connection: DuckDBConnection, inOpenTransaction: boolean) {
+    const reader = await connection.runAndReadAll(SHADOWING);
+    const rows = reader.getRows();
+    if (rows.length === 0) return;
+    if (inOpenTransaction) {
+      await connection.run("SELECT system.main.error('refused')").catch(() => undefined);
+    }
+    throw new PermissionDeniedError(
+      `CREATE FUNCTION/MACRO ${String(rows[0][0])} is refused: it has the name of a built-in function, ` +
+        'which it would replace for every caller; choose another name',
+      null,
+      'query:write',
+    );
   }
 
   private allow(principal: Principal, statement: StatementClass): void {
