@@ -89,7 +89,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   public async tableExists(name: string): Promise<boolean> {
     return this.withConnection(async (connection) => {
       const statement = await connection.prepare(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND lower(table_name) = lower(?)",
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND system.main.lower(table_name) = system.main.lower(?)",
       );
       statement.bind([name]);
       return Number((await statement.runAndReadAll()).getRows()[0][0]) > 0;

@@ -7,7 +7,6 @@ import {
   StatementType,
   VARCHAR,
 } from '@duckdb/node-api';
-import { AuthService } from '../auth/auth.service';
 import { Principal, roleAllows } from '../access/principal';
 import {
   CoordinatorError,
@@ -15,13 +14,42 @@ import {
   PermissionDeniedError,
 } from '../common/errors/coordinator.error';
 import { isOutOfSpace } from '../common/errors/storage-exhausted.error';
-import { requiredRole } from '../access/permissions';
+import { Action, requiredRole } from '../access/permissions';
 import { EngineService, isFatalEngineError } from './engine.service';
-import { classifyStatement, StatementClass } from './statement-classifier';
+import { classifyStatement, refusedBeforeParsing, StatementClass } from './statement-classifier';
 
 /** DuckDB error classes that describe the caller's SQL, not a fault of the coordinator. */
 const USER_ERROR =
   /^(Parser|Binder|Catalog|Conversion|Constraint|Invalid Input|Out of Range|Not implemented|Permission|Dependency|Syntax|Serialization|TransactionContext|Sequence|Invalid|Type|Mismatch Type|Invalid type|Missing Extension|Interrupt)\b/i;
+
+/** The engine's words for a file it could not find, open or read. */
+const IO_ERROR = /^IO Error\b/i;
+
+/** The denial message of the permission table, for a statement that needs a higher role. */
+function denial(principal: Principal, action: Action): string {
+  const required = requiredRole(action);
+  return principal.role !== null
+    ? `${action} needs role ${required}; you have ${principal.role}`
+    : `${action} needs role ${required}; your token carries no recognised role`;
+}
+
+/** Audited under the kind that was refused, so the trail says what was attempted. */
+function refusal(statement: Extract<StatementClass, { kind: 'refused' }>): PermissionDeniedError {
+  return new PermissionDeniedError(
+    `${statement.name} is not allowed through the API: ${statement.reason}`,
+    null,
+    `query:refused:${statement.name.toLowerCase().replace(/\s+/g, '_')}`,
+  );
+}
+
+/** Statement types that can create a function or macro. */
+const CREATES = new Set<StatementType>([StatementType.CREATE, StatementType.CREATE_FUNC]);
+
+/** Functions that are not built-in but carry a built-in's name; qualified, so no macro can bend it. */
+const SHADOWING =
+  'SELECT f.function_name FROM system.main.duckdb_functions() f WHERE NOT f.internal AND ' +
+  'system.main.lower(f.function_name) IN (SELECT system.main.lower(b.function_name) ' +
+  'FROM system.main.duckdb_functions() b WHERE b.internal) LIMIT 1';
 
 /** Consumes the last statement's result while its transaction is still open. */
 export type ResultConsumer<T> = (result: DuckDBResult) => Promise<T>;
@@ -34,10 +62,7 @@ export type ResultConsumer<T> = (result: DuckDBResult) => Promise<T>;
  */
 @Injectable()
 export class SqlRunner {
-  constructor(
-    private readonly engine: EngineService,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly engine: EngineService) {}
 
   /**
    * Checks, without running anything, that the principal may run `sql`: it parses, and every
@@ -83,17 +108,27 @@ export class SqlRunner {
       // Prepare what can be prepared before anything runs. A statement that depends on an
       // earlier one (INSERT into a table created above) binds only once that one ran.
       const prepared: (DuckDBPreparedStatement | undefined)[] = [];
+      let firstFailure: unknown;
       for (let i = 0; i < extracted.count; i++) {
-        prepared.push(await extracted.prepare(i).catch(() => undefined));
+        prepared.push(
+          await extracted.prepare(i).catch((err: unknown) => {
+            firstFailure ??= err;
+            return undefined;
+          }),
+        );
       }
       for (const statement of prepared) {
         if (statement) this.allow(principal, classifyStatement(statement.statementType, sql));
       }
+      // A lone statement that does not bind cannot bind later either: its own error is the answer.
+      if (extracted.count === 1 && !prepared[0]) throw firstFailure;
 
       const readOnly = principal.role === 'reader';
       // One statement is already atomic in autocommit; an explicit transaction is needed to make
       // several statements one unit, and for readers, whose transaction is read-only.
-      if (!inOpenTransaction && (readOnly || extracted.count > 1)) {
+      // A CREATE (the engine reports CREATE MACRO as a plain CREATE) is checked after it ran, so it must run where it can be undone.
+      const mayCreateFunction = prepared.some((p) => !p || CREATES.has(p.statementType));
+      if (!inOpenTransaction && (readOnly || extracted.count > 1 || mayCreateFunction)) {
         await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
         inTransaction = true;
       }
@@ -102,18 +137,17 @@ export class SqlRunner {
       for (let i = 0; i < extracted.count; i++) {
         let statement = prepared[i];
         if (!statement) {
-          // A failed prepare consumes the extracted statement, so bind it from a fresh parse.
+          // A failed prepare consumes the extracted statement, so bind it from a fresh parse. Its
+          // error is the answer when it still fails: no text is ever run without being classified.
           reparsed ??= await this.extract(connection, sql);
-          statement = await reparsed.prepare(i).catch(() => undefined);
-          if (!statement) {
-            const failure = await this.bindFailure(connection, sql, readOnly, i, {
-              inTransaction,
-              inOpenTransaction,
-            });
-            inTransaction = false;
-            throw failure;
-          }
+          statement = await reparsed.prepare(i);
           this.allow(principal, classifyStatement(statement.statementType, sql));
+        }
+        if (CREATES.has(statement.statementType)) {
+          const created = await statement.run();
+          await this.refuseShadowing(connection, inOpenTransaction);
+          if (i === extracted.count - 1) output = await consume(created);
+          continue;
         }
         if (i < extracted.count - 1) {
           await statement.run();
@@ -143,6 +177,8 @@ export class SqlRunner {
    * the caller's text, so that failure is the caller's syntax error, not an internal one.
    */
   private async extract(connection: DuckDBConnection, sql: string) {
+    const refused = refusedBeforeParsing(sql);
+    if (refused?.kind === 'refused') throw refusal(refused);
     try {
       return await connection.extractStatements(sql);
     } catch (err) {
@@ -156,41 +192,36 @@ export class SqlRunner {
   }
 
   /**
-   * The bindings drop the message of a failed prepare. Statements before `index` were classified
-   * and allowed, and the failing one stops at bind, so replaying the request inside a transaction
-   * that is always rolled back runs nothing new and yields the engine's own message. Inside a
-   * transaction the caller opened, the replay runs in it: the failure aborts that transaction, so
-   * nothing the replay did can be committed.
+   * A function or macro named like a built-in would change what the built-in means for every
+   * caller and for the coordinator's own SQL. The engine itself says which name was created (no
+   * matching on the caller's text): any non-built-in function that shares a built-in's name,
+   * case-insensitively and in any schema, refuses the request. Inside a transaction the caller
+   * opened, a failing statement aborts that transaction, so its COMMIT cannot keep the macro.
    */
-  private async bindFailure(
-    connection: DuckDBConnection,
-    sql: string,
-    readOnly: boolean,
-    index: number,
-    state: { inTransaction: boolean; inOpenTransaction: boolean },
-  ): Promise<unknown> {
-    const own = !state.inOpenTransaction;
-    if (own && state.inTransaction) await connection.run('ROLLBACK');
-    if (own) await connection.run(readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
-    try {
-      await connection.run(sql);
-      return new InvalidArgumentError(`statement ${index + 1} could not be prepared`);
-    } catch (err) {
-      return err;
-    } finally {
-      if (own) await connection.run('ROLLBACK').catch(() => undefined);
+  private async refuseShadowing(connection: DuckDBConnection, inOpenTransaction: boolean) {
+    const reader = await connection.runAndReadAll(SHADOWING);
+    const rows = reader.getRows();
+    if (rows.length === 0) return;
+    if (inOpenTransaction) {
+      await connection.run("SELECT system.main.error('refused')").catch(() => undefined);
     }
+    throw new PermissionDeniedError(
+      `CREATE FUNCTION/MACRO ${String(rows[0][0])} is refused: it has the name of a built-in function, ` +
+        'which it would replace for every caller; choose another name',
+      null,
+      'query:write',
+    );
   }
 
   private allow(principal: Principal, statement: StatementClass): void {
-    if (statement.kind === 'refused') {
+    if (statement.kind === 'refused') throw refusal(statement);
+    const required = requiredRole(statement.action);
+    if (!roleAllows(principal.role, required)) {
       throw new PermissionDeniedError(
-        `${statement.name} is not allowed through the API: ${statement.reason}`,
-        null,
+        denial(principal, statement.action),
+        required,
+        statement.action,
       );
-    }
-    if (!roleAllows(principal.role, requiredRole(statement.action))) {
-      this.auth.authorize(principal, statement.action);
     }
   }
 
@@ -205,16 +236,14 @@ export class SqlRunner {
       '',
     );
     if (/read-only mode/.test(text) && principal.role === 'reader') {
-      return new PermissionDeniedError(
-        this.auth.denialMessage(principal, 'query:write'),
-        'writer',
-        'query:write',
-      );
+      return new PermissionDeniedError(denial(principal, 'query:write'), 'writer', 'query:write');
     }
-    if (USER_ERROR.test(text)) {
-      const hint = /file system operations are disabled/.test(text)
-        ? ` (files are reachable only under ${this.engine.filesDir}/)`
-        : '';
+    // A file the caller named that is missing or unreadable is the caller's to fix, like a typo.
+    if (USER_ERROR.test(text) || IO_ERROR.test(text)) {
+      const hint =
+        /file system operations are disabled/.test(text) || IO_ERROR.test(text)
+          ? ` (files are reachable only under ${this.engine.filesDir}/)`
+          : '';
       return new InvalidArgumentError(`${text.trim()}${hint}`.slice(0, 4000));
     }
     return err;

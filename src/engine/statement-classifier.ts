@@ -84,3 +84,19 @@ export function classifyStatement(type: StatementType, sql = ''): StatementClass
     reason: REFUSED[type] ?? 'this kind of statement is not supported',
   };
 }
+
+/**
+ * IMPORT DATABASE is expanded by the parser itself into the statements of the folder it names
+ * (read while splitting the text), so no statement type ever shows it: it is refused on the
+ * words, before the text is parsed. Like the ANALYZE check, this can only refuse more.
+ */
+export function refusedBeforeParsing(sql: string): StatementClass | undefined {
+  if (/\bimport\s+database\b/i.test(sql)) {
+    return {
+      kind: 'refused',
+      name: 'IMPORT DATABASE',
+      reason: 'IMPORT DATABASE is not available through the API',
+    };
+  }
+  return undefined;
+}

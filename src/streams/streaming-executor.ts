@@ -70,9 +70,9 @@ function foldExpression(column: SinkColumn, i: number, plan: StreamingPlan): str
     case 'sum':
       return mergeSum(current, delta);
     case 'min':
-      return `least(${current}, ${delta})`;
+      return `system.main.least(${current}, ${delta})`;
     case 'max':
-      return `greatest(${current}, ${delta})`;
+      return `system.main.greatest(${current}, ${delta})`;
     case 'avg': {
       const average = plan.averages.find(
         (a) => a.column === i,
@@ -136,7 +136,7 @@ export async function foldBatch(
       await connection.run(`DROP TABLE ${DELTA}; DROP TABLE ${MERGED}`);
     }
     await connection.run(
-      `INSERT INTO ${PROGRESS_TABLE} VALUES (${literal(jobId)}, ${to}, ${to - from}, 1, now()) ` +
+      `INSERT INTO ${PROGRESS_TABLE} VALUES (${literal(jobId)}, ${to}, ${to - from}, 1, system.main.now()) ` +
         'ON CONFLICT (job_id) DO UPDATE SET last_offset = excluded.last_offset, ' +
         `records = ${PROGRESS_TABLE}.records + excluded.records, batches = ${PROGRESS_TABLE}.batches + 1, ` +
         'last_batch_at = excluded.last_batch_at',
