@@ -228,7 +228,10 @@ export class SqlRunner {
   /** Engine errors about the caller's SQL become 400s with the engine's message; others pass. */
   public translate(err: unknown, principal: Principal): unknown {
     if (err instanceof CoordinatorError) return err;
-    const message = err instanceof Error ? err.message : String(err);
+    // Errors from the native bindings may come from another realm (a VM context), where
+    // `instanceof Error` is false: read the message field itself.
+    const field = (err as { message?: unknown } | null)?.message;
+    const message = typeof field === 'string' ? field : String(err);
     // A full disk or a fatal engine error is not the caller's SQL: the engine service reports it.
     if (isOutOfSpace(err) || isFatalEngineError(err)) return err;
     const text = message.replace(
