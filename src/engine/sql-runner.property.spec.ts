@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
@@ -30,7 +30,7 @@ describe('SqlRunner: no unchecked text reaches the engine', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'krishiv-runner-'));
     files = join(dir, 'files');
-    require('node:fs').mkdirSync(files);
+    mkdirSync(files);
     instance = await DuckDBInstance.create(join(dir, 'engine.duckdb'), {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
