@@ -200,7 +200,8 @@ async function throttledFlood({ jwks, key, claims, seconds, attackRate, validRat
       ]);
       // Batched writes reach the store within a fraction of a second; summaries at the end of a window.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const auditRows = await countDenials(coordinator.httpUrl, admin, since);
+      // An admin refused by the throttle cannot count them: the round then misses its check.
+      const auditRows = await countDenials(coordinator.httpUrl, admin, since).catch(() => Number.NaN);
       out.push({ p99: v.p99, validRefused: v.total - (v.statusCodes['200'] ?? 0), validCodes: v.statusCodes, attackCodes: a.statusCodes, auditRows });
       log(`throttled round ${r + 1}: valid refused ${out.at(-1).validRefused}, audit rows ${auditRows}`);
     }
