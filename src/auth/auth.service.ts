@@ -34,7 +34,7 @@ const SERVICE: Principal = { subject: 'service', role: 'admin', method: 'service
 /**
  * Turns an `Authorization` value into a principal, and a principal plus an action into a
  * decision. Plain TypeScript over header values: REST, gRPC and any other listener share it.
- * Order (CONTRACT §3): static tokens, then JWT.
+ * Order (README, Authentication): static tokens, then JWT.
  */
 @Injectable()
 export class AuthService implements OnModuleInit, OnApplicationShutdown {

@@ -68,7 +68,7 @@ export interface CanIAnswer {
   reason: string;
 }
 
-/** A job (CONTRACT §6); fields the coordinator did not set are absent. */
+/** A job (the Job message in proto/); fields the coordinator did not set are absent. */
 export interface Job {
   id: string;
   name: string;
@@ -108,7 +108,7 @@ export interface SubmitJobOptions {
   requestId?: string;
 }
 
-/** A savepoint of a streaming job (CONTRACT §6); fields the coordinator did not set are absent. */
+/** A savepoint of a streaming job (the Savepoint message in proto/); fields the coordinator did not set are absent. */
 export interface Savepoint {
   id: string;
   jobId: string;

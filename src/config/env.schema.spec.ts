@@ -743,12 +743,14 @@ describe('production mode', () => {
     },
   );
 
+  /** HTTP and gRPC on every interface, as the container image binds them. */
+  const ALL_INTERFACES = { KRISHIV_HTTP_ADDR: '0.0.0.0:2002', KRISHIV_GRPC_ADDR: '0.0.0.0:50051' };
+
   it('8. accepts HTTP and gRPC on a non-loopback address with TLS', () => {
     const config = ok(
       load({
         ...PRODUCTION,
-        KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
-        KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+        ...ALL_INTERFACES,
         KRISHIV_TLS_CERT: file('listen-cert.pem', 'CERT'),
         KRISHIV_TLS_KEY: file('listen-key.pem', 'KEY'),
       }),
@@ -763,8 +765,7 @@ describe('production mode', () => {
       const config = ok(
         load({
           ...PRODUCTION,
-          KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
-          KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+          ...ALL_INTERFACES,
           KRISHIV_TLS_TERMINATED_BY_PROXY: value,
         }),
       );
@@ -777,8 +778,7 @@ describe('production mode', () => {
     const found = problemsFor(
       load({
         ...PRODUCTION,
-        KRISHIV_HTTP_ADDR: '0.0.0.0:2002',
-        KRISHIV_GRPC_ADDR: '0.0.0.0:50051',
+        ...ALL_INTERFACES,
         KRISHIV_PG_ADDR: '0.0.0.0:5433',
         KRISHIV_TLS_TERMINATED_BY_PROXY: 'true',
       }),

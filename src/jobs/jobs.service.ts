@@ -42,7 +42,7 @@ export interface ListJobsRequest {
   pageToken?: string;
 }
 
-/** A job as callers see it (CONTRACT §6); absent fields are omitted. */
+/** A job as callers see it (the Job message in proto/); absent fields are omitted. */
 export interface JobView {
   id: string;
   name: string;

@@ -17,7 +17,7 @@ import { requireSinkName, StreamingJobs } from './streaming-jobs.service';
 const MAX_LABEL = 200;
 const MAX_REQUEST_ID = 255;
 
-/** A savepoint as callers see it (CONTRACT §6); absent fields are omitted. */
+/** A savepoint as callers see it (the Savepoint message in proto/); absent fields are omitted. */
 export interface SavepointView {
   id: string;
   jobId: string;

@@ -40,7 +40,7 @@ function engineState(message: string): string {
 }
 
 /**
- * Maps what the services throw to PostgreSQL errors (the same conditions as CONTRACT §5):
+ * Maps what the services throw to PostgreSQL errors (the same conditions as the README's Errors table):
  * 28000/28P01 for credentials, 42501 for a role too low, 42601 and friends for the caller's SQL,
  * 57014 for a timeout, 53100 (disk_full) when the data dir is out of space. Anything else is internal: the client gets a reference, the log the cause.
  */

@@ -1,4 +1,4 @@
-/** The REST shapes the pages read (CONTRACT §6). */
+/** The REST shapes the pages read (the shapes of the OpenAPI document). */
 export type Role = 'reader' | 'writer' | 'admin';
 
 export interface Principal {

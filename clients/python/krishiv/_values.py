@@ -1,4 +1,4 @@
-"""Conversion between Python values and the wire ``Value`` (CONTRACT §6), without rounding."""
+"""Conversion between Python values and the wire ``Value`` (proto/krishiv/coordinator/v1/query.proto), without rounding."""
 
 from __future__ import annotations
 

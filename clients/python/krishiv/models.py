@@ -1,4 +1,4 @@
-"""What the coordinator answers, as plain Python objects (CONTRACT §6, in snake_case).
+"""What the coordinator answers, as plain Python objects (the proto messages, in snake_case).
 
 Timestamps are RFC 3339 strings as the coordinator sends them; fields the coordinator did not set
 are None.
